@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Local Apache Cassandra 5.0 node for development, tests and the demo.
+#
+#   devtools/cassandra/cassandra.sh start    # idempotent; returns when CQL answers
+#   devtools/cassandra/cassandra.sh stop     # clean shutdown of the node we started
+#   devtools/cassandra/cassandra.sh status
+#
+# Cassandra is resolved from Maven Central (org.apache.cassandra:cassandra-all
+# and its runtime dependencies, see pom.xml) into .lib/, and its data lives in
+# .run/; both are git-ignored. Environment:
+#   PAGEVIEWS_CASSANDRA_HOSTS  use your own cluster (comma-separated contact
+#                              points): nothing is fetched, started or stopped.
+#   CASSANDRA_HEAP             JVM heap of the local node (default 512M, at most 1G).
+#   CASSANDRA_START_TIMEOUT    seconds to wait for CQL (default 240).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+lib="$here/.lib"
+run="$here/.run"
+pidfile="$run/cassandra.pid"
+address=127.0.0.1
+native_port=9042
+heap="${CASSANDRA_HEAP:-512M}"
+timeout="${CASSANDRA_START_TIMEOUT:-240}"
+python="${PYTHON:-python3}"
+
+say() { echo "cassandra: $*"; }
+die() { echo "cassandra: $*" >&2; exit 1; }
+
+external() {
+    if [[ -n "${PAGEVIEWS_CASSANDRA_HOSTS:-}" ]]; then
+        say "PAGEVIEWS_CASSANDRA_HOSTS=$PAGEVIEWS_CASSANDRA_HOSTS is set: using that cluster, nothing to $1."
+        return 0
+    fi
+    return 1
+}
+
+answers() { "$python" "$here/cql_ping.py" "$address" "$native_port" "$@"; }
+
+running_pid() {
+    [[ -f "$pidfile" ]] || return 1
+    local pid
+    pid="$(cat "$pidfile")"
+    kill -0 "$pid" 2>/dev/null || return 1
+    echo "$pid"
+}
+
+fetch() {
+    if [[ -f "$lib/.complete" && "$lib/.complete" -nt "$here/pom.xml" ]]; then
+        return 0
+    fi
+    command -v mvn >/dev/null || die "Maven (mvn) is required to fetch Apache Cassandra: install it (e.g. apt-get install maven) or set PAGEVIEWS_CASSANDRA_HOSTS to use your own cluster."
+    say "resolving cassandra-all and its dependencies with Maven into $lib ..."
+    rm -rf "$lib"
+    mvn -q -B -f "$here/pom.xml" dependency:copy-dependencies \
+        -DincludeScope=runtime -DoutputDirectory="$lib" >"$here/.mvn.log" 2>&1 \
+        || { tail -n 20 "$here/.mvn.log" >&2; die "Maven could not resolve Cassandra (log: $here/.mvn.log)."; }
+    touch "$lib/.complete"
+}
+
+jvm_options() {
+    grep -v -E '^\s*(#|$)' "$here/jvm17-server.options"
+}
+
+start() {
+    external start && return 0
+    if answers; then
+        say "a node already answers CQL on $address:$native_port."
+        return 0
+    fi
+    command -v java >/dev/null || die "Java 17 is required to run Cassandra: install OpenJDK 17 (e.g. apt-get install openjdk-17-jre-headless) or set PAGEVIEWS_CASSANDRA_HOSTS."
+    local java_major
+    java_major="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+    [[ "$java_major" == "17" ]] || die "Cassandra 5.0 runs here on Java 17, but 'java' is version ${java_major:-unknown}: put a JDK 17 first on PATH."
+    fetch
+    mkdir -p "$run"/{data,commitlog,saved_caches,hints,cdc_raw}
+    sed -e "s|@RUN_DIR@|$run|g" -e "s|@ADDRESS@|$address|g" -e "s|@NATIVE_PORT@|$native_port|g" \
+        "$here/cassandra.yaml.in" >"$run/cassandra.yaml"
+    local jamm
+    jamm="$(ls "$lib"/jamm-*.jar | head -n 1)"
+    local -a opts
+    # One option per line; "--add-exports X" lines hold two words.
+    read -r -d '' -a opts < <(jvm_options) || true
+    say "starting Apache Cassandra on $address:$native_port (heap $heap, data in $run) ..."
+    local started=$SECONDS
+    # setsid: the node survives the shell that started it and gets its own process group.
+    setsid java \
+        -Xms"$heap" -Xmx"$heap" \
+        "${opts[@]}" \
+        -javaagent:"$jamm" \
+        -Dcassandra-foreground=yes \
+        -Dcassandra.config="file://$run/cassandra.yaml" \
+        -Dcassandra.storagedir="$run" \
+        -Dcassandra.logdir="$run" \
+        -Dlogback.configurationFile="$here/logback.xml" \
+        -Dcassandra.skip_wait_for_gossip_to_settle=0 \
+        -Dcassandra.superuser_setup_delay_ms=0 \
+        -Dcassandra.ring_delay_ms=1000 \
+        -cp "$lib/*" \
+        org.apache.cassandra.service.CassandraDaemon \
+        </dev/null >"$run/console.log" 2>&1 &
+    echo $! >"$pidfile"
+    if answers --wait "$timeout" --pid "$(cat "$pidfile")"; then
+        say "CQL answers on $address:$native_port after $((SECONDS - started)) s (pid $(cat "$pidfile"))."
+    else
+        tail -n 30 "$run/console.log" >&2 || true
+        stop >/dev/null 2>&1 || true
+        die "the node did not answer CQL within ${timeout} s; logs: $run/system.log, $run/console.log"
+    fi
+}
+
+stop() {
+    external stop && return 0
+    local pid
+    if ! pid="$(running_pid)"; then
+        rm -f "$pidfile"
+        say "no node started by this project is running."
+        return 0
+    fi
+    say "stopping the node (pid $pid) ..."
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 120); do
+        kill -0 "$pid" 2>/dev/null || { rm -f "$pidfile"; say "stopped."; return 0; }
+        sleep 0.5
+    done
+    say "the node did not stop within 60 s: killing it."
+    kill -KILL "$pid" 2>/dev/null || true
+    rm -f "$pidfile"
+}
+
+status() {
+    external "check" && return 0
+    if answers; then
+        say "up on $address:$native_port${pid:+ (pid $pid)}"
+    else
+        say "down"
+        return 1
+    fi
+}
+
+case "${1:-}" in
+    start) start ;;
+    stop) stop ;;
+    status) pid="$(running_pid || true)"; status ;;
+    fetch) fetch ;;
+    *) echo "usage: $0 start|stop|status|fetch" >&2; exit 2 ;;
+esac
