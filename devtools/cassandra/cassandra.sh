@@ -4,6 +4,10 @@
 #   devtools/cassandra/cassandra.sh start    # idempotent; returns when CQL answers
 #   devtools/cassandra/cassandra.sh stop     # clean shutdown of the node we started
 #   devtools/cassandra/cassandra.sh status
+#   devtools/cassandra/cassandra.sh run -- CMD ...
+#                                            # start if needed, run CMD, and stop
+#                                            # the node afterwards if (and only if)
+#                                            # this call started it, even on failure
 #
 # Cassandra is resolved from Maven Central (org.apache.cassandra:cassandra-all
 # and its runtime dependencies, see pom.xml) into .lib/, and its data lives in
@@ -138,10 +142,25 @@ status() {
     fi
 }
 
+run_with() {
+    [[ "${1:-}" == "--" ]] && shift
+    [[ $# -gt 0 ]] || die "usage: $0 run -- CMD [ARGS...]"
+    if [[ -z "${PAGEVIEWS_CASSANDRA_HOSTS:-}" ]] && ! answers; then
+        start
+        trap 'stop' EXIT
+        trap 'exit 130' INT
+        trap 'exit 143' TERM
+    else
+        external start || say "using the node that already answers on $address:$native_port."
+    fi
+    "$@"
+}
+
 case "${1:-}" in
     start) start ;;
     stop) stop ;;
     status) pid="$(running_pid || true)"; status ;;
     fetch) fetch ;;
-    *) echo "usage: $0 start|stop|status|fetch" >&2; exit 2 ;;
+    run) shift; run_with "$@" ;;
+    *) echo "usage: $0 start|stop|status|fetch|run -- CMD" >&2; exit 2 ;;
 esac

@@ -1,0 +1,53 @@
+# django-pageviews: development tasks. `make help` lists them.
+# Every target installs what it needs: a fresh clone needs only Python 3.11+,
+# a JDK 17 and Maven (plus network access to PyPI and Maven Central).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+CASSANDRA := devtools/cassandra/cassandra.sh
+STAMP  := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+.PHONY: help venv cassandra cassandra-stop demo test lint typecheck docs pytest dist clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,dev,docs]'
+	@touch $@
+
+venv: $(STAMP)  ## Create .venv with the app and its test/dev/docs extras
+
+cassandra: $(STAMP)  ## Start the local Apache Cassandra node (no-op when it answers)
+	PYTHON=$(BIN)/python $(CASSANDRA) start
+
+cassandra-stop:  ## Stop the local Cassandra node
+	$(CASSANDRA) stop
+
+demo: $(STAMP)  ## Start Cassandra, create the schema, register the demo site, serve it on :8000
+	PYTHON=$(BIN)/python $(CASSANDRA) run -- devtools/demo.sh $(BIN)/python
+
+lint: $(STAMP)  ## ruff (lint and format check)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)  ## mypy (strict, with django-stubs)
+	$(BIN)/mypy
+
+docs: $(STAMP)  ## Build the docs, warnings as errors
+	$(BIN)/sphinx-build -q -W --keep-going -b html docs docs/_build/html
+
+dist: $(STAMP)  ## Build sdist and wheel, twine check --strict, install the wheel in a fresh venv
+	devtools/check-dist.sh $(BIN)/python
+
+pytest: $(STAMP)  ## The test suite alone (starts and stops Cassandra if it is not running)
+	PYTHON=$(BIN)/python $(CASSANDRA) run -- $(BIN)/pytest
+
+test: lint typecheck docs dist pytest  ## Everything CI runs: lint, types, docs, packaging, tests against real Cassandra
+
+clean:  ## Remove build outputs (not the venv nor Cassandra's data)
+	rm -rf build dist docs/_build .mypy_cache .ruff_cache .pytest_cache *.egg-info

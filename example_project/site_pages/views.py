@@ -1,0 +1,15 @@
+"""The example site's pages: one template each, all extending base.html."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+PAGES = {
+    "home": "Home",
+    "about": "About us",
+    "blog": "Blog",
+    "contact": "Contact",
+}
+
+
+def page(request: HttpRequest, name: str) -> HttpResponse:
+    return render(request, f"site_pages/{name}.html", {"page_title": PAGES[name], "pages": PAGES})

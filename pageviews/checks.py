@@ -1,0 +1,101 @@
+"""System checks for a misconfigured django-pageviews (``pageviews.E00x``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import AppConfig
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, register
+
+from .conf import SETTINGS
+
+CASSANDRA_ENGINE = "django_cassandra_engine"
+CORS_MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"
+
+
+@register(Tags.compatibility)
+def check_settings(app_configs: list[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    """Run every check of this module."""
+    return [*check_database(), *check_installed_apps(), *check_cors(), *check_setting_types()]
+
+
+def check_database() -> list[CheckMessage]:
+    aliases = [alias for alias, db in settings.DATABASES.items() if db.get("ENGINE") == CASSANDRA_ENGINE]
+    wanted = getattr(settings, "PAGEVIEWS_DATABASE", None)
+    if not aliases:
+        return [
+            Error(
+                "DATABASES has no database with ENGINE 'django_cassandra_engine'.",
+                hint="Add a Cassandra alias; see the installation docs.",
+                id="pageviews.E001",
+            )
+        ]
+    if isinstance(wanted, str) and wanted not in aliases:
+        return [
+            Error(
+                f"PAGEVIEWS_DATABASE is {wanted!r}, which is not a django_cassandra_engine alias.",
+                hint=f"Use one of: {', '.join(aliases)}.",
+                id="pageviews.E006",
+            )
+        ]
+    return []
+
+
+def check_installed_apps() -> list[CheckMessage]:
+    apps = list(settings.INSTALLED_APPS)
+    if CASSANDRA_ENGINE not in apps:
+        return [
+            Error(
+                "'django_cassandra_engine' is not in INSTALLED_APPS.",
+                hint="List it before 'pageviews'.",
+                id="pageviews.E002",
+            )
+        ]
+    if "pageviews" in apps and apps.index(CASSANDRA_ENGINE) > apps.index("pageviews"):
+        return [
+            Error(
+                "'django_cassandra_engine' is listed after 'pageviews' in INSTALLED_APPS.",
+                hint="Move it before 'pageviews' (ideally first) so its connection exists when models load.",
+                id="pageviews.E002",
+            )
+        ]
+    return []
+
+
+def check_cors() -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    if "corsheaders" not in settings.INSTALLED_APPS:
+        errors.append(
+            Error("'corsheaders' is not in INSTALLED_APPS.", hint="Add django-cors-headers.", id="pageviews.E003")
+        )
+    if CORS_MIDDLEWARE not in settings.MIDDLEWARE:
+        errors.append(
+            Error(
+                f"'{CORS_MIDDLEWARE}' is not in MIDDLEWARE.",
+                hint="Add it as high as possible, before CommonMiddleware.",
+                id="pageviews.E004",
+            )
+        )
+    return errors
+
+
+def check_setting_types() -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    for setting in SETTINGS:
+        if not hasattr(settings, setting.full_name):
+            continue
+        value = getattr(settings, setting.full_name)
+        if isinstance(value, bool) and bool not in setting.types:
+            ok = False
+        else:
+            ok = isinstance(value, setting.types)
+        if not ok:
+            expected = " or ".join("None" if t is type(None) else t.__name__ for t in setting.types)
+            errors.append(
+                Error(
+                    f"{setting.full_name} must be {expected}, not {type(value).__name__}.",
+                    id="pageviews.E005",
+                )
+            )
+    return errors

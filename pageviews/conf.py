@@ -1,0 +1,135 @@
+"""Every ``PAGEVIEWS_*`` setting, typed, with its default, read at access time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+YEAR_SECONDS = 365 * 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its name without the prefix, accepted types and default."""
+
+    name: str
+    types: tuple[type, ...]
+    default: Any
+
+    @property
+    def full_name(self) -> str:
+        return f"PAGEVIEWS_{self.name}"
+
+
+_NONE = type(None)
+
+#: The single list of settings; ``checks.py`` validates their types from it.
+SETTINGS: tuple[Setting, ...] = (
+    Setting("DATABASE", (str, _NONE), None),
+    Setting("APP_ID", (str, _NONE), None),
+    Setting("ENDPOINT_URL", (str, _NONE), None),
+    Setting("SHOULD_TRACK_CALLBACK", (str, _NONE), None),
+    Setting("VISITOR_COOKIE_NAME", (str,), "_utma"),
+    Setting("VISITOR_COOKIE_AGE", (int,), 2 * YEAR_SECONDS),
+    Setting("SESSION_COOKIE_NAME", (str,), "_utmb"),
+    Setting("SESSION_COOKIE_AGE", (int,), 30 * 60),
+    Setting("COOKIE_DOMAIN", (str, _NONE), None),
+    Setting("COOKIE_SECURE", (bool, _NONE), None),
+    Setting("COOKIE_SAMESITE", (str, _NONE), None),
+    Setting("IP_HEADER", (str, _NONE), None),
+    Setting("APPS_REFRESH_SECONDS", (int, float), 30),
+    Setting("MAX_BODY_BYTES", (int,), 8192),
+)
+_BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+def _get(name: str) -> Any:
+    return getattr(settings, f"PAGEVIEWS_{name}", _BY_NAME[name].default)
+
+
+class Conf:
+    """Typed access to the app's settings; each property reads settings anew."""
+
+    @property
+    def DATABASE(self) -> str | None:
+        """Alias of the Cassandra database in ``DATABASES``; None: the first one."""
+        value: str | None = _get("DATABASE")
+        return value
+
+    @property
+    def APP_ID(self) -> str | None:
+        """Default app id for ``{% pageview_snippet %}``."""
+        value: str | None = _get("APP_ID")
+        return value
+
+    @property
+    def ENDPOINT_URL(self) -> str | None:
+        """Absolute URL of the collect endpoint; None: built from the request."""
+        value: str | None = _get("ENDPOINT_URL")
+        return value
+
+    @property
+    def SHOULD_TRACK_CALLBACK(self) -> str | None:
+        """Dotted path of ``callback(request) -> bool``: render the snippet or not."""
+        value: str | None = _get("SHOULD_TRACK_CALLBACK")
+        return value
+
+    @property
+    def VISITOR_COOKIE_NAME(self) -> str:
+        value: str = _get("VISITOR_COOKIE_NAME")
+        return value
+
+    @property
+    def VISITOR_COOKIE_AGE(self) -> int:
+        value: int = _get("VISITOR_COOKIE_AGE")
+        return value
+
+    @property
+    def SESSION_COOKIE_NAME(self) -> str:
+        value: str = _get("SESSION_COOKIE_NAME")
+        return value
+
+    @property
+    def SESSION_COOKIE_AGE(self) -> int:
+        value: int = _get("SESSION_COOKIE_AGE")
+        return value
+
+    @property
+    def COOKIE_DOMAIN(self) -> str | None:
+        value: str | None = _get("COOKIE_DOMAIN")
+        return value
+
+    @property
+    def COOKIE_SECURE(self) -> bool | None:
+        """True/False forces the Secure flag; None: Secure when the request is HTTPS."""
+        value: bool | None = _get("COOKIE_SECURE")
+        return value
+
+    @property
+    def COOKIE_SAMESITE(self) -> str | None:
+        """None: ``None`` on Secure cookies (cross-site works), else ``Lax``."""
+        value: str | None = _get("COOKIE_SAMESITE")
+        return value
+
+    @property
+    def IP_HEADER(self) -> str | None:
+        """``request.META`` key holding the client IP behind a proxy; None: REMOTE_ADDR."""
+        value: str | None = _get("IP_HEADER")
+        return value
+
+    @property
+    def APPS_REFRESH_SECONDS(self) -> float:
+        """How long the in-process cache of registered apps is trusted."""
+        value: float = _get("APPS_REFRESH_SECONDS")
+        return value
+
+    @property
+    def MAX_BODY_BYTES(self) -> int:
+        """Larger POST bodies are answered normally and not stored."""
+        value: int = _get("MAX_BODY_BYTES")
+        return value
+
+
+conf = Conf()

@@ -1,0 +1,96 @@
+"""Registering, listing and removing apps: the service behind the app commands."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
+
+from cassandra.concurrent import execute_concurrent_with_args
+
+from . import store
+from .hits import parse_uuid
+from .models import App
+
+
+class RegistryError(ValueError):
+    """A bad argument, with a one-line message for the user."""
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of an absolute http(s) URL, lower-cased."""
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise RegistryError(f"{url!r} is not an absolute http(s) URL")
+    try:
+        port = parts.port
+    except ValueError:
+        raise RegistryError(f"{url!r} has an invalid port") from None
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    default_port = {"http": 80, "https": 443}[parts.scheme.lower()]
+    suffix = f":{port}" if port and port != default_port else ""
+    return f"{parts.scheme.lower()}://{host}{suffix}"
+
+
+def register_app(name: str, url: str, origins: Iterable[str] = (), app_id: uuid.UUID | None = None) -> App:
+    """Create an active app; its URL's origin is always allowed, plus ``origins``."""
+    name = name.strip()
+    if not name:
+        raise RegistryError("the app name is empty")
+    allowed = {origin_of(url), *(origin_of(origin) for origin in origins)}
+    if app_id is not None and App.objects.filter(id=app_id).count():
+        raise RegistryError(f"an app with id {app_id} already exists")
+    app = App.create(id=app_id or uuid.uuid4(), name=name, url=url.strip(), origins=allowed, active=True)
+    store.known_apps.invalidate()
+    return app
+
+
+def get_app(app_id: str) -> App:
+    """The app with this id; RegistryError if malformed or unknown."""
+    parsed = parse_uuid(app_id)
+    if parsed is None:
+        raise RegistryError(f"{app_id!r} is not a valid app id (a UUID)")
+    app = App.objects.filter(id=parsed).first()
+    if app is None:
+        raise RegistryError(f"no app with id {parsed}")
+    return app
+
+
+def list_apps() -> list[App]:
+    """Every registered app, active or not, by name."""
+    return sorted(App.objects.all(), key=lambda app: (app.name.lower(), str(app.id)))
+
+
+def deactivate_app(app_id: str) -> App:
+    """Stop storing the app's hits; its data is kept."""
+    app = get_app(app_id)
+    app.update(active=False)
+    store.known_apps.invalidate()
+    return app
+
+
+def delete_app(app_id: str) -> tuple[App, int]:
+    """Remove the app and every day partition of its pageviews; returns (app, days)."""
+    app = get_app(app_id)
+    days = list(_days_since(app.created_at))
+    session, keyspace = store.session_and_keyspace()
+    statement = session.prepare(f'DELETE FROM "{keyspace}".pageviews WHERE app = ? AND day = ?')
+    results = execute_concurrent_with_args(session, statement, [(app.id, day) for day in days], concurrency=32)
+    failures = [result for success, result in results if not success]
+    if failures:
+        raise RegistryError(f"could not delete all pageviews of {app.id}: {failures[0]!r}")
+    app.delete()
+    store.known_apps.invalidate()
+    return app, len(days)
+
+
+def _days_since(created_at: datetime | None) -> Iterable[date]:
+    today = datetime.now(UTC).date()
+    first = (created_at.date() if created_at else today) - timedelta(days=1)
+    day = first
+    while day <= today + timedelta(days=1):
+        yield day
+        day += timedelta(days=1)

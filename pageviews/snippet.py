@@ -1,0 +1,47 @@
+"""Pure rendering of the tracking snippet (no request, no settings)."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib.resources import files
+from urllib.parse import urlencode
+
+import rjsmin
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@cache
+def minified_script() -> str:
+    """The snippet's JavaScript function, minified once per process."""
+    source = files("pageviews").joinpath("snippet.js").read_text(encoding="utf-8")
+    minified: str = rjsmin.jsmin(source)
+    return minified.strip()
+
+
+def js_literal(value: str) -> str:
+    """``value`` as a JavaScript string literal safe inside ``<script>``."""
+    return json.dumps(value).translate(_SCRIPT_ESCAPES)
+
+
+def render_snippet(*, endpoint: str, app_id: str, path: str, nonce: str | None = None) -> SafeString:
+    """The ``<script>`` that reports a pageview, plus a ``<noscript>`` pixel."""
+    call = mark_safe(f"{minified_script()}({js_literal(endpoint)},{js_literal(app_id)});")  # noqa: S308
+    pixel = endpoint + ("&" if "?" in endpoint else "?") + urlencode({"app": app_id, "path": path})
+    if nonce:
+        script = format_html('<script nonce="{}">{}</script>', nonce, call)
+    else:
+        script = format_html("<script>{}</script>", call)
+    noscript = format_html(
+        '<noscript><img src="{}" alt="" width="1" height="1" style="position:absolute;left:-9999px"></noscript>',
+        pixel,
+    )
+    return script + noscript  # type: ignore[no-any-return]
+
+
+def render_comment(reason: str) -> SafeString:
+    """What the tag renders instead of the script: an HTML comment."""
+    return format_html("<!-- pageviews: {} -->", reason.replace("--", "- -"))

@@ -1,0 +1,72 @@
+"""``{% load pageviews %}{% pageview_snippet [app_id] %}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
+from django.utils.safestring import SafeString
+
+from ..conf import conf
+from ..hits import parse_uuid
+from ..snippet import render_comment, render_snippet
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def pageview_snippet(context: template.Context, app_id: str | None = None) -> SafeString:
+    """Render the tracking script, or an HTML comment saying why not."""
+    request: HttpRequest | None = context.get("request")
+    app = str(app_id) if app_id else conf.APP_ID
+    if not app:
+        return render_comment("no app id: pass one or set PAGEVIEWS_APP_ID")
+    if parse_uuid(app) is None:
+        return render_comment(f"app id {app!r} is not a UUID")
+    reason = _reason_not_to_track(request)
+    if reason:
+        return render_comment(reason)
+    endpoint = _endpoint(request)
+    if endpoint is None:
+        return render_comment("no endpoint: set PAGEVIEWS_ENDPOINT_URL or render with a request")
+    return render_snippet(
+        endpoint=endpoint,
+        app_id=app,
+        path=request.path if request is not None else "",
+        nonce=_nonce(context, request),
+    )
+
+
+def _reason_not_to_track(request: HttpRequest | None) -> str | None:
+    if request is not None and request.META.get("REMOTE_ADDR") in settings.INTERNAL_IPS:
+        return "not tracked: internal IP"
+    dotted = conf.SHOULD_TRACK_CALLBACK
+    if not dotted:
+        return None
+    try:
+        callback = import_string(dotted)
+        track = bool(callback(request))
+    except Exception as exc:  # a broken callback must not break the page
+        return f"PAGEVIEWS_SHOULD_TRACK_CALLBACK failed: {type(exc).__name__}"
+    return None if track else "not tracked: PAGEVIEWS_SHOULD_TRACK_CALLBACK said no"
+
+
+def _endpoint(request: HttpRequest | None) -> str | None:
+    if conf.ENDPOINT_URL:
+        return conf.ENDPOINT_URL
+    if request is None:
+        return None
+    try:
+        return request.build_absolute_uri(reverse("pageviews:collect"))
+    except (NoReverseMatch, DisallowedHost):
+        return None
+
+
+def _nonce(context: template.Context, request: HttpRequest | None) -> str | None:
+    nonce: Any = context.get("csp_nonce") or getattr(request, "csp_nonce", None)
+    return str(nonce) if nonce else None

@@ -1,0 +1,57 @@
+"""Fixtures: a real Cassandra keyspace for the run, fresh apps, stored-hit lookups."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from io import StringIO
+from typing import Any
+
+import pytest
+from cassandra.cqlengine.management import drop_keyspace
+from django.conf import settings
+from django.core.management import call_command
+
+from pageviews import store
+from pageviews.models import App, Pageview
+from pageviews.registry import register_app
+
+
+@pytest.fixture(scope="session")
+def cassandra_keyspace() -> Iterator[str]:
+    """Create the run's keyspace and tables with sync_cassandra; drop them at the end."""
+    keyspace: str = settings.TEST_KEYSPACE
+    call_command("sync_cassandra", database="cassandra", stdout=StringIO())
+    yield keyspace
+    drop_keyspace(keyspace, connections=["cassandra"])
+
+
+@pytest.fixture
+def make_app(cassandra_keyspace: str) -> Callable[..., App]:
+    """Register a fresh app; every test gets its own ids, so its data is its own."""
+
+    def make(name: str = "Test site", url: str = "https://site.test/", origins: tuple[str, ...] = ()) -> App:
+        return register_app(name, url, origins)
+
+    return make
+
+
+@pytest.fixture
+def app(make_app: Callable[..., App]) -> App:
+    return make_app()
+
+
+def stored_pageviews(app_id: uuid.UUID) -> list[Any]:
+    """Every stored pageview of an app from yesterday and today (UTC), after in-flight writes finish."""
+    assert store.writer.stats.wait_idle(10), "writes still in flight after 10 s"
+    today = datetime.now(UTC).date()
+    rows: list[Any] = []
+    for day in (today - timedelta(days=1), today):
+        rows.extend(Pageview.objects.filter(app=app_id, day=day))
+    return rows
+
+
+@pytest.fixture
+def stored(cassandra_keyspace: str) -> Callable[[uuid.UUID], list[Any]]:
+    return stored_pageviews

@@ -1,0 +1,54 @@
+"""Settings of the test suite: SQLite in memory as ``default``, a throw-away Cassandra keyspace."""
+
+import os
+
+SECRET_KEY = "tests-only"
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+INSTALLED_APPS = [
+    "django_cassandra_engine",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "corsheaders",
+    "pageviews",
+]
+
+MIDDLEWARE = [
+    "corsheaders.middleware.CorsMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+]
+
+ROOT_URLCONF = "tests.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+
+#: One keyspace per test run, created by tests/conftest.py and dropped afterwards.
+TEST_KEYSPACE = f"test_pageviews_{os.getpid()}"
+
+DATABASES = {
+    "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"},
+    "cassandra": {
+        "ENGINE": "django_cassandra_engine",
+        "NAME": TEST_KEYSPACE,
+        "HOST": os.environ.get("PAGEVIEWS_CASSANDRA_HOSTS") or "127.0.0.1",
+        "OPTIONS": {
+            "replication": {"strategy_class": "SimpleStrategy", "replication_factor": 1},
+            "connection": {"consistency": 1},
+        },
+    },
+}
+
+CORS_ALLOW_CREDENTIALS = True
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
