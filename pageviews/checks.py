@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django.apps import AppConfig
 from django.conf import settings
@@ -15,13 +16,14 @@ CORS_MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"
 
 
 @register(Tags.compatibility)
-def check_settings(app_configs: list[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
+def check_settings(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
     """Run every check of this module."""
     return [*check_database(), *check_installed_apps(), *check_cors(), *check_setting_types()]
 
 
 def check_database() -> list[CheckMessage]:
-    aliases = [alias for alias, db in settings.DATABASES.items() if db.get("ENGINE") == CASSANDRA_ENGINE]
+    databases = cast(dict[str, dict[str, Any]], settings.DATABASES)
+    aliases = [alias for alias, db in databases.items() if db.get("ENGINE") == CASSANDRA_ENGINE]
     wanted = getattr(settings, "PAGEVIEWS_DATABASE", None)
     if not aliases:
         return [
@@ -86,10 +88,7 @@ def check_setting_types() -> list[CheckMessage]:
         if not hasattr(settings, setting.full_name):
             continue
         value = getattr(settings, setting.full_name)
-        if isinstance(value, bool) and bool not in setting.types:
-            ok = False
-        else:
-            ok = isinstance(value, setting.types)
+        ok = False if isinstance(value, bool) and bool not in setting.types else isinstance(value, setting.types)
         if not ok:
             expected = " or ".join("None" if t is type(None) else t.__name__ for t in setting.types)
             errors.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from typing import Literal, cast
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 
@@ -11,11 +12,11 @@ from .conf import conf
 from .hits import FIELD_CAPS, Identity
 
 #: The smallest transparent 1x1 GIF (43 bytes).
-PIXEL_GIF = bytes.fromhex(
-    "47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b"
-)
+PIXEL_GIF = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
 #: Client-sent fields read from a request; anything else is never looked at.
 CLIENT_FIELDS = frozenset({"app", "pixelratio", *FIELD_CAPS})
+
+SameSite = Literal["Lax", "Strict", "None"]
 
 NO_CACHE_HEADERS = {
     "Cache-Control": "no-cache, no-store, must-revalidate",
@@ -79,7 +80,7 @@ def pixel_response(request: HttpRequest) -> HttpResponse:
 def set_identity_cookies(request: HttpRequest, response: HttpResponse, identity: Identity) -> None:
     """Set (and so slide) the visitor and session cookies on every stored hit."""
     secure = conf.COOKIE_SECURE if conf.COOKIE_SECURE is not None else request.is_secure()
-    samesite = conf.COOKIE_SAMESITE or ("None" if secure else "Lax")
+    samesite = cast(SameSite, conf.COOKIE_SAMESITE or ("None" if secure else "Lax"))
     for name, value, max_age in (
         (conf.VISITOR_COOKIE_NAME, identity.visitor, conf.VISITOR_COOKIE_AGE),
         (conf.SESSION_COOKIE_NAME, identity.session, conf.SESSION_COOKIE_AGE),

@@ -43,7 +43,7 @@ def register_app(name: str, url: str, origins: Iterable[str] = (), app_id: uuid.
     allowed = {origin_of(url), *(origin_of(origin) for origin in origins)}
     if app_id is not None and App.objects.filter(id=app_id).count():
         raise RegistryError(f"an app with id {app_id} already exists")
-    app = App.create(id=app_id or uuid.uuid4(), name=name, url=url.strip(), origins=allowed, active=True)
+    app: App = App.create(id=app_id or uuid.uuid4(), name=name, url=url.strip(), origins=allowed, active=True)
     store.known_apps.invalidate()
     return app
 
@@ -53,7 +53,7 @@ def get_app(app_id: str) -> App:
     parsed = parse_uuid(app_id)
     if parsed is None:
         raise RegistryError(f"{app_id!r} is not a valid app id (a UUID)")
-    app = App.objects.filter(id=parsed).first()
+    app: App | None = App.objects.filter(id=parsed).first()
     if app is None:
         raise RegistryError(f"no app with id {parsed}")
     return app
@@ -77,7 +77,9 @@ def delete_app(app_id: str) -> tuple[App, int]:
     app = get_app(app_id)
     days = list(_days_since(app.created_at))
     session, keyspace = store.session_and_keyspace()
-    statement = session.prepare(f'DELETE FROM "{keyspace}".pageviews WHERE app = ? AND day = ?')
+    statement = session.prepare(
+        f"DELETE FROM {store.qualified(keyspace, 'pageviews')} WHERE app = ? AND day = ?"  # noqa: S608
+    )
     results = execute_concurrent_with_args(session, statement, [(app.id, day) for day in days], concurrency=32)
     failures = [result for success, result in results if not success]
     if failures:

@@ -39,7 +39,7 @@ def render_snippet(*, endpoint: str, app_id: str, path: str, nonce: str | None =
         '<noscript><img src="{}" alt="" width="1" height="1" style="position:absolute;left:-9999px"></noscript>',
         pixel,
     )
-    return script + noscript  # type: ignore[no-any-return]
+    return script + noscript
 
 
 def render_comment(reason: str) -> SafeString:

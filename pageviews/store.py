@@ -8,6 +8,7 @@ in-process cache of registered apps that spares every hit a database read.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 import uuid
@@ -41,7 +42,7 @@ _INSERT_COLUMNS = (
 )
 
 
-class CassandraNotConfigured(Exception):
+class CassandraNotConfiguredError(Exception):
     """No django-cassandra-engine database is configured."""
 
 
@@ -52,7 +53,17 @@ def cassandra_alias() -> str:
     for alias in connections:
         if connections.settings[alias].get("ENGINE") == "django_cassandra_engine":
             return alias
-    raise CassandraNotConfigured("DATABASES has no django_cassandra_engine alias")
+    raise CassandraNotConfiguredError("DATABASES has no django_cassandra_engine alias")
+
+
+_KEYSPACE_NAME = re.compile(r"\w{1,48}", re.ASCII)
+
+
+def qualified(keyspace: str, table: str) -> str:
+    """``"keyspace".table`` for CQL text; the keyspace (from settings) is validated."""
+    if not _KEYSPACE_NAME.fullmatch(keyspace):
+        raise ValueError(f"invalid keyspace name {keyspace!r}")
+    return f'"{keyspace}".{table}'
 
 
 def session_and_keyspace() -> tuple[Any, str]:
@@ -109,9 +120,9 @@ class PageviewWriter:
         if cached is None or cached[0] != id(session) or cached[1] != keyspace:
             with self._lock:
                 placeholders = ", ".join("?" for _ in _INSERT_COLUMNS)
-                statement = session.prepare(
-                    f'INSERT INTO "{keyspace}".pageviews ({", ".join(_INSERT_COLUMNS)}) VALUES ({placeholders})'
-                )
+                columns = ", ".join(_INSERT_COLUMNS)
+                table = qualified(keyspace, "pageviews")
+                statement = session.prepare(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})")  # noqa: S608
                 cached = self._prepared = (id(session), keyspace, statement)
         return session, cached[2]
 
@@ -196,7 +207,7 @@ class KnownApps:
 
     def _query(self) -> tuple[Any, str]:
         session, keyspace = session_and_keyspace()
-        return session, f'SELECT id, active, origins FROM "{keyspace}".apps'
+        return session, f"SELECT id, active, origins FROM {qualified(keyspace, 'apps')}"  # noqa: S608
 
     @staticmethod
     def _build(rows: Any) -> AppsSnapshot:

@@ -3,9 +3,9 @@
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from pageviews.conf import conf
 from pageviews.models import App
 from pageviews.registry import register_app
 
@@ -14,7 +14,7 @@ class Command(BaseCommand):
     help = "Register the example site in Cassandra unless it already is."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        app_id = uuid.UUID(settings.PAGEVIEWS_APP_ID)
+        app_id = uuid.UUID(conf.APP_ID)
         if App.objects.filter(id=app_id).count():
             self.stdout.write(f"Example site already registered as {app_id}.")
             return

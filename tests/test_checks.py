@@ -1,0 +1,74 @@
+"""System checks pageviews.E001..E006."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test.utils import override_settings
+
+from pageviews.checks import check_settings
+
+
+def ids() -> list[str]:
+    return [message.id for message in check_settings() if message.id]
+
+
+def test_the_test_settings_pass() -> None:
+    assert ids() == []
+
+
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+def test_e001_no_cassandra_database() -> None:
+    with override_settings(DATABASES={"default": settings.DATABASES["default"]}):
+        assert ids() == ["pageviews.E001"]
+
+
+def test_e002_engine_missing_or_listed_after_pageviews() -> None:
+    apps = [app for app in settings.INSTALLED_APPS if app != "django_cassandra_engine"]
+    with override_settings(INSTALLED_APPS=apps):
+        assert ids() == ["pageviews.E002"]
+    with override_settings(INSTALLED_APPS=[*apps, "django_cassandra_engine"]):
+        assert ids() == ["pageviews.E002"]
+
+
+def test_e003_corsheaders_missing() -> None:
+    apps = [app for app in settings.INSTALLED_APPS if app != "corsheaders"]
+    with override_settings(INSTALLED_APPS=apps):
+        assert ids() == ["pageviews.E003"]
+
+
+def test_e004_cors_middleware_missing() -> None:
+    middleware = [m for m in settings.MIDDLEWARE if "corsheaders" not in m]
+    with override_settings(MIDDLEWARE=middleware):
+        assert ids() == ["pageviews.E004"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PAGEVIEWS_SESSION_COOKIE_AGE", "1800"),
+        ("PAGEVIEWS_SESSION_COOKIE_AGE", True),
+        ("PAGEVIEWS_COOKIE_SECURE", "yes"),
+        ("PAGEVIEWS_APP_ID", 123),
+        ("PAGEVIEWS_APPS_REFRESH_SECONDS", None),
+    ],
+)
+def test_e005_wrong_types(name: str, value: object) -> None:
+    with override_settings(**{name: value}):
+        [message] = check_settings()
+        assert message.id == "pageviews.E005"
+        assert name in message.msg
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("PAGEVIEWS_COOKIE_SECURE", True), ("PAGEVIEWS_COOKIE_SECURE", None), ("PAGEVIEWS_APPS_REFRESH_SECONDS", 2.5)],
+)
+def test_right_types_pass(name: str, value: object) -> None:
+    with override_settings(**{name: value}):
+        assert ids() == []
+
+
+def test_e006_database_setting_names_a_non_cassandra_alias() -> None:
+    with override_settings(PAGEVIEWS_DATABASE="default"):
+        assert ids() == ["pageviews.E006"]

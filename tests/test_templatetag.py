@@ -1,0 +1,125 @@
+"""Exact output of {% pageview_snippet %} and of the pure render function."""
+
+from __future__ import annotations
+
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.test.utils import override_settings
+
+from pageviews.snippet import minified_script, render_comment, render_snippet
+
+APP_ID = "6f1c7a52-3b0e-4d7e-9a4b-0d6f3b2f9e10"
+ENDPOINT = "http://testserver/pageviews/collect/"
+NOSCRIPT = (
+    '<noscript><img src="http://testserver/pageviews/collect/?app=6f1c7a52-3b0e-4d7e-9a4b-0d6f3b2f9e10'
+    '&amp;path=%2Fblog%2F" alt="" width="1" height="1" style="position:absolute;left:-9999px"></noscript>'
+)
+
+
+def render(template: str, remote_addr: str = "203.0.113.5", **context: object) -> str:
+    request = RequestFactory().get("/blog/", REMOTE_ADDR=remote_addr)
+    return Template("{% load pageviews %}" + template).render(Context({"request": request, **context}))
+
+
+def expected_script(app_id: str = APP_ID, endpoint: str = ENDPOINT, nonce: str = "") -> str:
+    attrs = f' nonce="{nonce}"' if nonce else ""
+    return f'<script{attrs}>{minified_script()}("{endpoint}","{app_id}");</script>'
+
+
+def test_tag_with_an_app_id_argument() -> None:
+    assert render(f'{{% pageview_snippet "{APP_ID}" %}}') == expected_script() + NOSCRIPT
+
+
+@override_settings(PAGEVIEWS_APP_ID=APP_ID)
+def test_tag_takes_the_app_id_from_settings() -> None:
+    assert render("{% pageview_snippet %}") == expected_script() + NOSCRIPT
+
+
+@override_settings(PAGEVIEWS_APP_ID=APP_ID)
+def test_tag_honours_the_csp_nonce() -> None:
+    assert render("{% pageview_snippet %}", csp_nonce="r4nd0m") == expected_script(nonce="r4nd0m") + NOSCRIPT
+
+
+@override_settings(PAGEVIEWS_APP_ID=APP_ID, PAGEVIEWS_ENDPOINT_URL="https://stats.site.test/p/collect/")
+def test_endpoint_setting_wins_and_works_without_request() -> None:
+    output = Template("{% load pageviews %}{% pageview_snippet %}").render(Context({}))
+    assert output.startswith(expected_script(endpoint="https://stats.site.test/p/collect/"))
+    assert 'src="https://stats.site.test/p/collect/?app=' in output
+
+
+@override_settings(PAGEVIEWS_APP_ID=APP_ID)
+def test_no_request_and_no_endpoint_setting_renders_a_comment() -> None:
+    output = Template("{% load pageviews %}{% pageview_snippet %}").render(Context({}))
+    assert output == "<!-- pageviews: no endpoint: set PAGEVIEWS_ENDPOINT_URL or render with a request -->"
+
+
+def test_missing_app_id_renders_a_comment() -> None:
+    assert render("{% pageview_snippet %}") == "<!-- pageviews: no app id: pass one or set PAGEVIEWS_APP_ID -->"
+
+
+def test_malformed_app_id_renders_an_escaped_comment() -> None:
+    output = render('{% pageview_snippet "--><script>alert(1)</script>" %}')
+    assert output.startswith("<!-- pageviews: app id ")
+    assert "<script>" not in output
+    assert output.count("-->") == 1
+
+
+@override_settings(PAGEVIEWS_APP_ID=APP_ID, INTERNAL_IPS=["127.0.0.1"])
+def test_internal_ips_are_not_tracked() -> None:
+    assert render("{% pageview_snippet %}", remote_addr="127.0.0.1") == "<!-- pageviews: not tracked: internal IP -->"
+    assert render("{% pageview_snippet %}", remote_addr="203.0.113.5").startswith("<script>")
+
+
+def never_track(request: object) -> bool:
+    return False
+
+
+def always_track(request: object) -> bool:
+    return True
+
+
+def broken_callback(request: object) -> bool:
+    raise KeyError("boom")
+
+
+@override_settings(PAGEVIEWS_APP_ID=APP_ID, PAGEVIEWS_SHOULD_TRACK_CALLBACK="tests.test_templatetag.never_track")
+def test_callback_saying_no_renders_a_comment() -> None:
+    assert (
+        render("{% pageview_snippet %}") == "<!-- pageviews: not tracked: PAGEVIEWS_SHOULD_TRACK_CALLBACK said no -->"
+    )
+
+
+@override_settings(PAGEVIEWS_APP_ID=APP_ID, PAGEVIEWS_SHOULD_TRACK_CALLBACK="tests.test_templatetag.always_track")
+def test_callback_saying_yes_renders_the_script() -> None:
+    assert render("{% pageview_snippet %}") == expected_script() + NOSCRIPT
+
+
+@override_settings(PAGEVIEWS_APP_ID=APP_ID, PAGEVIEWS_SHOULD_TRACK_CALLBACK="tests.test_templatetag.broken_callback")
+def test_broken_callback_renders_a_comment_not_an_exception() -> None:
+    assert render("{% pageview_snippet %}") == "<!-- pageviews: PAGEVIEWS_SHOULD_TRACK_CALLBACK failed: KeyError -->"
+
+
+@override_settings(PAGEVIEWS_APP_ID=APP_ID, PAGEVIEWS_SHOULD_TRACK_CALLBACK="no.such.module.callback")
+def test_unimportable_callback_renders_a_comment() -> None:
+    assert render("{% pageview_snippet %}").startswith("<!-- pageviews: PAGEVIEWS_SHOULD_TRACK_CALLBACK failed:")
+
+
+def test_render_snippet_escapes_for_the_script_context() -> None:
+    output = render_snippet(endpoint="https://x.test/c/?a=</script><b>&", app_id=APP_ID, path="/")
+    script = output.split("</script>", 1)[0]
+    assert "\\u003C/script\\u003E\\u003Cb\\u003E\\u0026" in script
+    assert 'src="https://x.test/c/?a=&lt;/script&gt;&lt;b&gt;&amp;&amp;app=' in output
+
+
+def test_render_comment_cannot_close_early() -> None:
+    assert render_comment("a -- b") == "<!-- pageviews: a - - b -->"
+
+
+def test_script_is_minified() -> None:
+    script = minified_script()
+    assert script.startswith("(function(")
+    assert script.endswith(")")
+    assert "/*" not in script
+    assert "  " not in script
+    assert script.count("\n") <= 2  # rjsmin keeps a newline only where ASI could need it
+    assert len(script) < 700
