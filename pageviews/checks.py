@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from django.apps import AppConfig
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from .conf import SETTINGS
 
@@ -33,7 +33,9 @@ def check_database() -> list[CheckMessage]:
                 id="pageviews.E001",
             )
         ]
-    if isinstance(wanted, str) and wanted not in aliases:
+    if isinstance(wanted, str) and wanted in aliases:
+        aliases = [wanted]
+    elif isinstance(wanted, str):
         return [
             Error(
                 f"PAGEVIEWS_DATABASE is {wanted!r}, which is not a django_cassandra_engine alias.",
@@ -41,7 +43,27 @@ def check_database() -> list[CheckMessage]:
                 id="pageviews.E006",
             )
         ]
+    if not _connects_lazily(aliases[0], databases[aliases[0]]):
+        return [
+            Warning(
+                f"DATABASES[{aliases[0]!r}] connects to Cassandra while Django starts: "
+                "the whole site fails to start when Cassandra is down.",
+                hint="Set OPTIONS['connection']['lazy_connect'] = True (and retry_connect = True).",
+                id="pageviews.W001",
+            )
+        ]
     return []
+
+
+def _connects_lazily(alias: str, database: dict[str, Any]) -> bool:
+    # django-cassandra-engine pops "lazy_connect" out of the settings dict when it
+    # registers the connection, so once registered ask cqlengine's connection.
+    from cassandra.cqlengine import connection as cqlengine_connection
+
+    registered = getattr(cqlengine_connection, "_connections", {}).get(alias)
+    if registered is not None:
+        return bool(registered.lazy_connect)
+    return bool(database.get("OPTIONS", {}).get("connection", {}).get("lazy_connect", False))
 
 
 def check_installed_apps() -> list[CheckMessage]:

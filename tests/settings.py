@@ -45,7 +45,7 @@ DATABASES = {
         "HOST": os.environ.get("PAGEVIEWS_CASSANDRA_HOSTS") or "127.0.0.1",
         "OPTIONS": {
             "replication": {"strategy_class": "SimpleStrategy", "replication_factor": 1},
-            "connection": {"consistency": 1},
+            "connection": {"lazy_connect": True, "consistency": 1},
         },
     },
 }

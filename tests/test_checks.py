@@ -72,3 +72,19 @@ def test_right_types_pass(name: str, value: object) -> None:
 def test_e006_database_setting_names_a_non_cassandra_alias() -> None:
     with override_settings(PAGEVIEWS_DATABASE="default"):
         assert ids() == ["pageviews.E006"]
+
+
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+def test_w001_eager_connection() -> None:
+    eager = {**settings.DATABASES["cassandra"], "OPTIONS": {"connection": {"consistency": 1}}}
+    with override_settings(DATABASES={"default": settings.DATABASES["default"], "other": eager}):
+        assert ids() == ["pageviews.W001"]
+    lazy = {**eager, "OPTIONS": {"connection": {"lazy_connect": True}}}
+    with override_settings(DATABASES={"default": settings.DATABASES["default"], "other": lazy}):
+        assert ids() == []
+
+
+def test_w001_reads_the_registered_connection() -> None:
+    """django-cassandra-engine removed lazy_connect from the settings; the check still sees it."""
+    assert "lazy_connect" not in settings.DATABASES["cassandra"]["OPTIONS"]["connection"]
+    assert ids() == []

@@ -16,14 +16,18 @@
 #                              points): nothing is fetched, started or stopped.
 #   CASSANDRA_HEAP             JVM heap of the local node (default 512M, at most 1G).
 #   CASSANDRA_START_TIMEOUT    seconds to wait for CQL (default 240).
+#   CASSANDRA_NATIVE_PORT      CQL port (default 9042).
+#   CASSANDRA_LIB_DIR, CASSANDRA_RUN_DIR
+#                              where the jars and the node's data live
+#                              (default .lib/ and .run/ beside this script).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-lib="$here/.lib"
-run="$here/.run"
+lib="${CASSANDRA_LIB_DIR:-$here/.lib}"
+run="${CASSANDRA_RUN_DIR:-$here/.run}"
 pidfile="$run/cassandra.pid"
 address=127.0.0.1
-native_port=9042
+native_port="${CASSANDRA_NATIVE_PORT:-9042}"
 heap="${CASSANDRA_HEAP:-512M}"
 timeout="${CASSANDRA_START_TIMEOUT:-240}"
 python="${PYTHON:-python3}"

@@ -67,7 +67,9 @@ DATABASES = {
         "OPTIONS": {
             # Development: one copy. Production: NetworkTopologyStrategy (see docs).
             "replication": {"strategy_class": "SimpleStrategy", "replication_factor": 1},
-            "connection": {"consistency": 1, "retry_connect": True},  # ConsistencyLevel.ONE
+            # lazy_connect: the site starts even when Cassandra is down (pageviews.W001).
+            # consistency 1 is ConsistencyLevel.ONE; use LOCAL_QUORUM (6) on a cluster.
+            "connection": {"lazy_connect": True, "retry_connect": True, "consistency": 1},
         },
     },
 }
