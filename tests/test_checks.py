@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pytest
 from django.conf import settings
 from django.test.utils import override_settings
 
 from pageviews.checks import check_settings
+
+DATABASES = cast(dict[str, dict[str, Any]], settings.DATABASES)
 
 
 def ids() -> list[str]:
@@ -76,7 +80,7 @@ def test_e006_database_setting_names_a_non_cassandra_alias() -> None:
 
 @pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
 def test_w001_eager_connection() -> None:
-    eager = {**settings.DATABASES["cassandra"], "OPTIONS": {"connection": {"consistency": 1}}}
+    eager = {**DATABASES["cassandra"], "OPTIONS": {"connection": {"consistency": 1}}}
     with override_settings(DATABASES={"default": settings.DATABASES["default"], "other": eager}):
         assert ids() == ["pageviews.W001"]
     lazy = {**eager, "OPTIONS": {"connection": {"lazy_connect": True}}}
@@ -86,5 +90,5 @@ def test_w001_eager_connection() -> None:
 
 def test_w001_reads_the_registered_connection() -> None:
     """django-cassandra-engine removed lazy_connect from the settings; the check still sees it."""
-    assert "lazy_connect" not in settings.DATABASES["cassandra"]["OPTIONS"]["connection"]
+    assert "lazy_connect" not in DATABASES["cassandra"]["OPTIONS"]["connection"]
     assert ids() == []
