@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
+from cassandra import DriverException
+from cassandra.cluster import NoHostAvailable
 from cassandra.concurrent import execute_concurrent_with_args
+from cassandra.cqlengine import CQLEngineException
 
 from . import store
 from .hits import parse_uuid
@@ -15,7 +19,20 @@ from .models import App
 
 
 class RegistryError(ValueError):
-    """A bad argument, with a one-line message for the user."""
+    """A bad argument or an unreachable database, with a one-line message for the user."""
+
+
+_DATABASE_ERRORS = (NoHostAvailable, DriverException, CQLEngineException, store.CassandraNotConfiguredError)
+
+
+@contextmanager
+def cassandra_errors() -> Iterator[None]:
+    """Turn the driver's errors into a one-line RegistryError."""
+    try:
+        yield
+    except _DATABASE_ERRORS as exc:
+        summary = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise RegistryError(f"cannot use Cassandra: {type(exc).__name__}: {summary[:300]}") from None
 
 
 def origin_of(url: str) -> str:
@@ -35,6 +52,7 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme.lower()}://{host}{suffix}"
 
 
+@cassandra_errors()
 def register_app(name: str, url: str, origins: Iterable[str] = (), app_id: uuid.UUID | None = None) -> App:
     """Create an active app; its URL's origin is always allowed, plus ``origins``."""
     name = name.strip()
@@ -48,6 +66,7 @@ def register_app(name: str, url: str, origins: Iterable[str] = (), app_id: uuid.
     return app
 
 
+@cassandra_errors()
 def get_app(app_id: str) -> App:
     """The app with this id; RegistryError if malformed or unknown."""
     parsed = parse_uuid(app_id)
@@ -59,11 +78,13 @@ def get_app(app_id: str) -> App:
     return app
 
 
+@cassandra_errors()
 def list_apps() -> list[App]:
     """Every registered app, active or not, by name."""
     return sorted(App.objects.all(), key=lambda app: (app.name.lower(), str(app.id)))
 
 
+@cassandra_errors()
 def deactivate_app(app_id: str) -> App:
     """Stop storing the app's hits; its data is kept."""
     app = get_app(app_id)
@@ -72,6 +93,7 @@ def deactivate_app(app_id: str) -> App:
     return app
 
 
+@cassandra_errors()
 def delete_app(app_id: str) -> tuple[App, int]:
     """Remove the app and every day partition of its pageviews; returns (app, days)."""
     app = get_app(app_id)

@@ -107,19 +107,37 @@ def test_unregister_app_bad_ids(cassandra_keyspace: str, app_id: str, message: s
             run("unregister_app", app_id, *extra)
 
 
-def test_command_errors_are_one_line_with_nonzero_exit(cassandra_keyspace: str) -> None:
-    """As a user sees it: a real manage.py process, no traceback."""
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """A real ``django-admin`` process on the test settings, as a user runs it."""
     root = Path(__file__).parents[1]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": str(root)}
-    result = subprocess.run(
-        [sys.executable, "-m", "django", "unregister_app", "not-a-uuid"],
+    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": str(root), **env}
+    return subprocess.run(
+        [sys.executable, "-m", "django", *args],
         capture_output=True,
         text=True,
-        env=env,
+        env=full_env,
         cwd=root,
         timeout=120,
         check=False,
     )
+
+
+def test_command_errors_are_one_line_with_nonzero_exit(cassandra_keyspace: str) -> None:
+    result = manage("unregister_app", "not-a-uuid")
     assert result.returncode != 0
-    assert "Traceback" not in result.stderr
-    assert result.stderr.strip().splitlines()[-1] == "CommandError: 'not-a-uuid' is not a valid app id (a UUID)"
+    assert result.stderr.strip().splitlines() == ["CommandError: 'not-a-uuid' is not a valid app id (a UUID)"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list_apps"],
+        ["register_app", "Blog", "https://blog.test/"],
+        ["unregister_app", "6f1c7a52-3b0e-4d7e-9a4b-0d6f3b2f9e10"],
+    ],
+)
+def test_unreachable_cassandra_is_a_one_line_error(args: list[str]) -> None:
+    result = manage(*args, PAGEVIEWS_CASSANDRA_HOSTS="127.0.0.2")  # nothing listens there
+    assert result.returncode != 0
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("CommandError: cannot use Cassandra: NoHostAvailable: ")

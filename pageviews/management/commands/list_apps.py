@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ...registry import list_apps
+from ...registry import RegistryError, list_apps
 
 
 class Command(BaseCommand):
@@ -17,7 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print a JSON array instead of a table.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        apps = list_apps()
+        try:
+            apps = list_apps()
+        except RegistryError as exc:
+            raise CommandError(str(exc)) from None
         rows = [
             {
                 "id": str(app.id),
