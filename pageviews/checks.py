@@ -8,6 +8,7 @@ from typing import Any, cast
 from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.db import connections
 
 from .conf import SETTINGS
 
@@ -57,12 +58,9 @@ def check_database() -> list[CheckMessage]:
 
 def _connects_lazily(alias: str, database: dict[str, Any]) -> bool:
     # django-cassandra-engine pops "lazy_connect" out of the settings dict when it
-    # registers the connection, so once registered ask cqlengine's connection.
-    from cassandra.cqlengine import connection as cqlengine_connection
-
-    registered = getattr(cqlengine_connection, "_connections", {}).get(alias)
-    if registered is not None:
-        return bool(registered.lazy_connect)
+    # connects and keeps it in its connection's connection_options instead.
+    if alias in connections.settings and getattr(connections[alias], "connected", False):
+        return bool(connections[alias].connection.connection_options.get("lazy_connect", False))
     return bool(database.get("OPTIONS", {}).get("connection", {}).get("lazy_connect", False))
 
 

@@ -44,15 +44,15 @@ def client_fields(request: HttpRequest) -> dict[str, object]:
         return {}
     if declared > conf.MAX_BODY_BYTES:
         return {}
+    body = request.body  # read (and measured) even when chunked, without Content-Length
+    if len(body) > conf.MAX_BODY_BYTES:
+        return {}
     content_type = request.content_type or ""
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return _whitelisted(request.POST)
-    body = request.body
-    if len(body) > conf.MAX_BODY_BYTES:
-        return {}
     if content_type == "application/json":
         try:
-            data = json.loads(body)
+            data = json.loads(body.decode("utf-8", errors="replace"))
         except ValueError:
             return {}
         return _whitelisted(data) if isinstance(data, dict) else {}
@@ -70,6 +70,7 @@ def pixel_response(request: HttpRequest) -> HttpResponse:
     """The normal answer: a GIF to GET, 204 to POST, never cached."""
     if request.method == "POST":
         response = HttpResponse(status=204)
+        del response["Content-Type"]
     else:
         response = HttpResponse(PIXEL_GIF, content_type="image/gif")
     for name, value in NO_CACHE_HEADERS.items():

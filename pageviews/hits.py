@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import re
+import unicodedata
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ FIELD_CAPS: Mapping[str, int] = {
 USERAGENT_CAP = 512
 MAX_PIXELRATIO = 16.0
 
+#: Unicode categories replaced by a space: controls, surrogates, line/paragraph separators.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
 _SCREENSIZE = re.compile(r"\d{1,5}x\d{1,5}")
 _LANGUAGE = re.compile(r"[A-Za-z0-9-]+")
 _UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}")
@@ -85,13 +88,14 @@ def identity_from_cookies(cookies: Mapping[str, str], visitor_name: str, session
 def clean_text(value: object, cap: int) -> str:
     """A printable single-line string of at most ``cap`` characters ('' for non-text).
 
-    Control characters and lone surrogates (which JSON can carry and UTF-8
-    cannot encode) become spaces.
+    Control characters, line and paragraph separators and lone surrogates
+    (which JSON can carry and UTF-8 cannot encode) become spaces; format
+    characters such as the zero-width joiner of emoji sequences are kept.
     """
     if not isinstance(value, str):
         return ""
     if not value.isprintable():
-        value = "".join(ch if ch.isprintable() else " " for ch in value[: cap * 2])
+        value = "".join(" " if unicodedata.category(ch) in _UNSAFE_CATEGORIES else ch for ch in value[: cap * 2])
     return value.strip()[:cap]
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.test.utils import override_settings
 
 from pageviews.checks import check_settings
+from pageviews.models import App
 
 DATABASES = cast(dict[str, dict[str, Any]], settings.DATABASES)
 
@@ -88,7 +89,8 @@ def test_w001_eager_connection() -> None:
         assert ids() == []
 
 
-def test_w001_reads_the_registered_connection() -> None:
-    """django-cassandra-engine removed lazy_connect from the settings; the check still sees it."""
+def test_w001_reads_the_registered_connection(cassandra_keyspace: str) -> None:
+    """django-cassandra-engine removed lazy_connect from the settings; after a query, the check still sees it."""
+    assert list(App.objects.limit(1)) is not None  # connected and queried
     assert "lazy_connect" not in DATABASES["cassandra"]["OPTIONS"]["connection"]
     assert ids() == []

@@ -126,6 +126,21 @@ def test_post_urlencoded_json_and_text_bodies(client: Client, app: App, stored: 
     assert sorted(row.path for row in stored(app.id)) == ["/json/", "/text/", "/urlencoded/"]
 
 
+def test_post_json_with_invalid_utf8_is_stored_with_replacement_characters(
+    client: Client, app: App, stored: Stored
+) -> None:
+    body = b'{"app": "%s", "title": "caf\xe9"}' % str(app.id).encode()
+    assert client.post(URL, body, content_type="application/json").status_code == 204
+    [row] = stored(app.id)
+    assert row.title == "caf\ufffd"
+
+
+def test_post_answer_has_no_body_type(client: Client, app: App) -> None:
+    response = client.post(URL, fields(app))
+    assert response.status_code == 204
+    assert "Content-Type" not in response
+
+
 @pytest.mark.parametrize(
     "body",
     ["[1, 2]", "{not json", '"a string"', "null", '{"app": 5}'],
@@ -143,12 +158,19 @@ def test_post_json_with_odd_types_is_cleaned(client: Client, app: App, stored: S
     assert (row.path, row.title, row.pixelratio, row.screensize) == ("", "", None, "")
 
 
-@override_settings(PAGEVIEWS_MAX_BODY_BYTES=200)
-def test_oversized_body_is_answered_and_not_stored(client: Client, app: App, stored: Stored) -> None:
-    body = json.dumps(fields(app, title="t" * 500))
-    response = client.post(URL, body, content_type="application/json")
-    assert response.status_code == 204
-    assert stored(app.id) == []
+@override_settings(PAGEVIEWS_MAX_BODY_BYTES=300)
+@pytest.mark.parametrize("content_type", ["application/json", "application/x-www-form-urlencoded", "text/plain"])
+def test_oversized_body_is_answered_and_not_stored(client: Client, app: App, stored: Stored, content_type: str) -> None:
+    small = fields(app, title="fits")
+    big = fields(app, title="t" * 500)
+    if content_type == "application/json":
+        bodies = [json.dumps(small), json.dumps(big)]
+    else:
+        bodies = ["&".join(f"{k}={v}" for k, v in data.items()) for data in (small, big)]
+    assert len(bodies[0]) < 300 < len(bodies[1])
+    for body in bodies:
+        assert client.post(URL, body, content_type=content_type).status_code == 204
+    assert [row.title for row in stored(app.id)] == ["fits"]
 
 
 def test_unknown_app_writes_nothing_and_sets_no_cookie(client: Client, app: App, stored: Stored) -> None:

@@ -74,6 +74,7 @@ def test_list_apps_table_and_json(make_app: Callable[..., App]) -> None:
     assert row["name"] == "Listed site"
     assert row["origins"] == ["https://listed.test"]
     assert row["active"] is True
+    assert row["created_at"].endswith("+00:00")
 
 
 def test_unregister_app_stops_collection_and_keeps_data(make_app: Callable[..., App], stored: Stored) -> None:

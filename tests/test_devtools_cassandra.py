@@ -14,16 +14,30 @@ from pathlib import Path
 import pytest
 
 SCRIPT = Path(__file__).parents[1] / "devtools" / "cassandra" / "cassandra.sh"
-TOOLS = ("bash", "dirname", "cat", "kill", "grep", "sed", "mkdir", "ls", "head", "tail", "rm", "touch", "sleep", "seq")
+TOOLS = (
+    "sh",
+    "bash",
+    "dirname",
+    "cat",
+    "kill",
+    "grep",
+    "sed",
+    "mkdir",
+    "ls",
+    "head",
+    "tail",
+    "rm",
+    "touch",
+    "sleep",
+    "seq",
+)
 
 
-def run_script(
-    tmp_path: Path, *args: str, extra_tools: tuple[str, ...] = (), **env: str
-) -> subprocess.CompletedProcess[str]:
-    """Run the script with a PATH holding only basic tools (no java/mvn unless asked)."""
+def run_script(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run the script with a PATH holding only basic tools: no java (unless faked), no mvn."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
-    for tool in (*TOOLS, *extra_tools):
+    for tool in TOOLS:
         found = shutil.which(tool)
         assert found, f"{tool} is needed for this test"
         link = bin_dir / tool
@@ -46,6 +60,15 @@ def run_script(
     )
 
 
+def test_wrong_java_version_is_one_line(tmp_path: Path) -> None:
+    fake_java(tmp_path, "11")
+    result = run_script(tmp_path, "start")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "cassandra: Cassandra 5.0 runs here on Java 17, but 'java' is version 11: put a JDK 17 first on PATH."
+    ]
+
+
 def test_missing_java_is_one_line(tmp_path: Path) -> None:
     result = run_script(tmp_path, "start")
     assert result.returncode == 1
@@ -54,10 +77,17 @@ def test_missing_java_is_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / "run").exists()
 
 
+def fake_java(tmp_path: Path, version: str) -> None:
+    """A ``java`` that reports a specification version, so no JDK is needed here."""
+    java = tmp_path / "bin" / "java"
+    java.parent.mkdir(exist_ok=True)
+    java.write_text(f"#!/bin/sh\necho '    java.specification.version = {version}' >&2\n")
+    java.chmod(0o755)
+
+
 def test_missing_maven_is_one_line(tmp_path: Path) -> None:
-    if shutil.which("java") is None:
-        pytest.fail("java is needed for this test (it is needed for the whole suite)")
-    result = run_script(tmp_path, "start", extra_tools=("java",))
+    fake_java(tmp_path, "17")
+    result = run_script(tmp_path, "start")
     assert result.returncode == 1
     assert result.stderr.strip().startswith("cassandra: Maven (mvn) is required")
     assert len(result.stderr.strip().splitlines()) == 1

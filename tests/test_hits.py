@@ -66,6 +66,9 @@ def test_parse_uuid(value: object, expected: uuid.UUID | None) -> None:
         (42, 10, ""),
         (["list"], 10, ""),
         ("ünïcödé ✓", 20, "ünïcödé ✓"),
+        ("family 👩\u200d👧", 20, "family 👩\u200d👧"),  # the zero-width joiner is kept
+        ("no\u00a0break", 20, "no\u00a0break"),
+        ("para\u2029graph\u2028line", 30, "para graph line"),
     ],
 )
 def test_clean_text(value: object, cap: int, expected: str) -> None:

@@ -70,6 +70,13 @@ def test_internal_ips_are_not_tracked() -> None:
     assert render("{% pageview_snippet %}", remote_addr="203.0.113.5").startswith("<script>")
 
 
+@override_settings(PAGEVIEWS_APP_ID=APP_ID, INTERNAL_IPS=["10.0.0.5"], PAGEVIEWS_IP_HEADER="HTTP_X_FORWARDED_FOR")
+def test_internal_ips_behind_a_proxy_use_the_ip_header() -> None:
+    request = RequestFactory().get("/blog/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.0.0.5, 127.0.0.1")
+    output = Template("{% load pageviews %}{% pageview_snippet %}").render(Context({"request": request}))
+    assert output == "<!-- pageviews: not tracked: internal IP -->"
+
+
 def never_track(request: object) -> bool:
     return False
 

@@ -14,7 +14,7 @@
 # .run/; both are git-ignored. Environment:
 #   PAGEVIEWS_CASSANDRA_HOSTS  use your own cluster (comma-separated contact
 #                              points): nothing is fetched, started or stopped.
-#   CASSANDRA_HEAP             JVM heap of the local node (default 512M, at most 1G).
+#   CASSANDRA_HEAP             JVM heap of the local node (default 512M).
 #   CASSANDRA_START_TIMEOUT    seconds to wait for CQL (default 240).
 #   CASSANDRA_NATIVE_PORT      CQL port (default 9042).
 #   CASSANDRA_LIB_DIR, CASSANDRA_RUN_DIR

@@ -13,7 +13,7 @@ from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString
 
 from ..conf import conf
-from ..hits import parse_uuid
+from ..hits import clean_ip, parse_uuid
 from ..snippet import render_comment, render_snippet
 
 register = template.Library()
@@ -43,7 +43,7 @@ def pageview_snippet(context: template.Context, app_id: str | None = None) -> Sa
 
 
 def _reason_not_to_track(request: HttpRequest | None) -> str | None:
-    if request is not None and request.META.get("REMOTE_ADDR") in settings.INTERNAL_IPS:
+    if request is not None and _client_ip(request) in settings.INTERNAL_IPS:
         return "not tracked: internal IP"
     dotted = conf.SHOULD_TRACK_CALLBACK
     if not dotted:
@@ -54,6 +54,11 @@ def _reason_not_to_track(request: HttpRequest | None) -> str | None:
     except Exception as exc:  # a broken callback must not break the page
         return f"PAGEVIEWS_SHOULD_TRACK_CALLBACK failed: {type(exc).__name__}"
     return None if track else "not tracked: PAGEVIEWS_SHOULD_TRACK_CALLBACK said no"
+
+
+def _client_ip(request: HttpRequest) -> str:
+    header = conf.IP_HEADER
+    return clean_ip(request.META.get(header) if header else None) or clean_ip(request.META.get("REMOTE_ADDR"))
 
 
 def _endpoint(request: HttpRequest | None) -> str | None:

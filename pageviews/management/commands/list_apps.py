@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ...registry import RegistryError, list_apps
+
+
+def _utc(moment: datetime) -> datetime:
+    """cqlengine reads timestamps back as naive UTC datetimes."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class Command(BaseCommand):
@@ -28,7 +34,7 @@ class Command(BaseCommand):
                 "url": app.url,
                 "origins": sorted(app.origins or ()),
                 "active": bool(app.active),
-                "created_at": app.created_at.isoformat() if app.created_at else None,
+                "created_at": _utc(app.created_at).isoformat() if app.created_at else None,
             }
             for app in apps
         ]
