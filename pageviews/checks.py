@@ -117,4 +117,11 @@ def check_setting_types() -> list[CheckMessage]:
                     id="pageviews.E005",
                 )
             )
+        elif setting.choices and value not in setting.choices:
+            errors.append(
+                Error(
+                    f"{setting.full_name} is {value!r}; it must be one of {', '.join(map(repr, setting.choices))}.",
+                    id="pageviews.E007",
+                )
+            )
     return errors

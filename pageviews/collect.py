@@ -9,12 +9,10 @@ from typing import Literal, cast
 from django.http import HttpRequest, HttpResponse, QueryDict
 
 from .conf import conf
-from .hits import FIELD_CAPS, Identity
+from .hits import CLIENT_FIELDS, Identity
 
 #: The smallest transparent 1x1 GIF (43 bytes).
 PIXEL_GIF = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
-#: Client-sent fields read from a request; anything else is never looked at.
-CLIENT_FIELDS = frozenset({"app", "pixelratio", *FIELD_CAPS})
 
 SameSite = Literal["Lax", "Strict", "None"]
 
@@ -26,7 +24,14 @@ NO_CACHE_HEADERS = {
 
 
 def _whitelisted(source: Mapping[str, object]) -> dict[str, object]:
-    return {key: source[key] for key in CLIENT_FIELDS if key in source}
+    """The client fields of ``source`` by canonical name (``PAGEVIEWS_PARAM_NAMES`` maps wire names)."""
+    names = conf.PARAM_NAMES
+    found: dict[str, object] = {}
+    for field in CLIENT_FIELDS:
+        wire = names.get(field, field)
+        if wire in source:
+            found[field] = source[wire]
+    return found
 
 
 def client_fields(request: HttpRequest) -> dict[str, object]:

@@ -17,6 +17,7 @@ class Setting:
     name: str
     types: tuple[type, ...]
     default: Any
+    choices: tuple[str, ...] = ()
 
     @property
     def full_name(self) -> str:
@@ -41,6 +42,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IP_HEADER", (str, _NONE), None),
     Setting("APPS_REFRESH_SECONDS", (int, float), 30),
     Setting("MAX_BODY_BYTES", (int,), 8192),
+    Setting("COLLECT_PATH", (str,), "collect/"),
+    Setting("PARAM_NAMES", (dict,), {}),
+    Setting("IP_MODE", (str,), "anonymize", choices=("anonymize", "full", "none")),
+    Setting("PRIVACY_SIGNALS", (str,), "ignore", choices=("ignore", "anonymous", "drop")),
+    Setting("COOKIELESS", (bool,), False),
+    Setting("STORE_BOTS", (bool,), False),
+    Setting("TRACK_SPA", (bool,), False),
+    Setting("TRACK_HASH", (bool,), False),
+    Setting("TRACK_ENGAGEMENT", (bool,), True),
+    Setting("TRACK_OUTBOUND", (bool,), False),
+    Setting("TRACK_DOWNLOADS", (bool,), False),
+    Setting(
+        "DOWNLOAD_EXTENSIONS",
+        (list, tuple),
+        ("pdf", "zip", "gz", "tgz", "dmg", "exe", "msi", "deb", "rpm", "apk", "csv", "xlsx", "docx", "pptx"),
+    ),
 )
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
 
@@ -130,6 +147,78 @@ class Conf:
         """Larger POST bodies are answered normally and not stored."""
         value: int = _get("MAX_BODY_BYTES")
         return value
+
+    @property
+    def COLLECT_PATH(self) -> str:
+        """Path of the collect endpoint under the include prefix (read when the URLconf loads)."""
+        value: str = _get("COLLECT_PATH")
+        return value
+
+    @property
+    def PARAM_NAMES(self) -> dict[str, str]:
+        """Wire names for the snippet's fields, e.g. ``{"app": "a"}``; unnamed fields keep theirs."""
+        value: dict[str, str] = _get("PARAM_NAMES")
+        return value
+
+    @property
+    def IP_MODE(self) -> str:
+        """``anonymize`` (IPv4 /24, IPv6 /48), ``full`` or ``none`` (no IP stored)."""
+        value: str = _get("IP_MODE")
+        return value
+
+    @property
+    def PRIVACY_SIGNALS(self) -> str:
+        """On DNT or GPC: ``ignore``, ``anonymous`` (no cookies, no identity) or ``drop`` (no hit)."""
+        value: str = _get("PRIVACY_SIGNALS")
+        return value
+
+    @property
+    def COOKIELESS(self) -> bool:
+        """No cookies: ids from a keyed hash of (app, IP, user agent) with a daily salt."""
+        value: bool = _get("COOKIELESS")
+        return value
+
+    @property
+    def STORE_BOTS(self) -> bool:
+        """Store bot hits (flagged ``is_bot``) instead of dropping them."""
+        value: bool = _get("STORE_BOTS")
+        return value
+
+    @property
+    def TRACK_SPA(self) -> bool:
+        """Snippet default: record history.pushState/replaceState/popstate navigations."""
+        value: bool = _get("TRACK_SPA")
+        return value
+
+    @property
+    def TRACK_HASH(self) -> bool:
+        """Snippet default: a changed ``location.hash`` is a new pageview too."""
+        value: bool = _get("TRACK_HASH")
+        return value
+
+    @property
+    def TRACK_ENGAGEMENT(self) -> bool:
+        """Snippet default: send the engaged time of each pageview when the page is hidden."""
+        value: bool = _get("TRACK_ENGAGEMENT")
+        return value
+
+    @property
+    def TRACK_OUTBOUND(self) -> bool:
+        """Snippet default: record clicks on links to other hosts as ``outbound`` events."""
+        value: bool = _get("TRACK_OUTBOUND")
+        return value
+
+    @property
+    def TRACK_DOWNLOADS(self) -> bool:
+        """Snippet default: record clicks on links to files as ``download`` events."""
+        value: bool = _get("TRACK_DOWNLOADS")
+        return value
+
+    @property
+    def DOWNLOAD_EXTENSIONS(self) -> tuple[str, ...]:
+        """File extensions (lower case, no dot) that make a link a download."""
+        value: list[str] | tuple[str, ...] = _get("DOWNLOAD_EXTENSIONS")
+        return tuple(value)
 
 
 conf = Conf()

@@ -1,8 +1,9 @@
-"""Pure parsing of one collect request into a validated :class:`Hit`.
+"""Pure parsing of one collect request into a validated hit.
 
-No Django response and no CQL here: the view hands over plain mappings and
-gets back either a ``Hit`` (store it) or ``None`` (answer normally, store
-nothing). Only the fields in :data:`FIELD_CAPS` are ever kept.
+No Django response and no CQL here: the caller hands over plain mappings and
+gets back a :class:`Hit` (a pageview), an :class:`Engagement` (time on a
+pageview), an :class:`Event` (an outbound or download click), or ``None``
+(answer normally, store nothing). Only the fields named here are ever kept.
 """
 
 from __future__ import annotations
@@ -25,10 +26,25 @@ FIELD_CAPS: Mapping[str, int] = {
     "platform": 64,
     "language": 35,
     "screensize": 11,
+    "host": 253,
+    "utm_source": 256,
+    "utm_medium": 256,
+    "utm_campaign": 256,
+    "utm_term": 256,
+    "utm_content": 256,
+    "url": 2048,
 }
 #: Longest stored user agent (a server-side field, from the header).
 USERAGENT_CAP = 512
 MAX_PIXELRATIO = 16.0
+#: Longest engaged time accepted for one pageview: a day, in milliseconds.
+MAX_ENGAGED_MS = 24 * 60 * 60 * 1000
+#: Kinds of hit the endpoint takes (the ``type`` field; absent means pageview).
+KINDS = ("pageview", "engagement", "event")
+#: Event names the snippet sends.
+EVENT_NAMES = ("outbound", "download")
+#: Every client-sent field name; anything else in a request is never read.
+CLIENT_FIELDS = frozenset({"app", "type", "pv", "pixelratio", "engaged", "name", *FIELD_CAPS})
 
 #: Unicode categories replaced by a space: controls, surrogates, line/paragraph separators.
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
@@ -39,12 +55,13 @@ _UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One pageview, validated and ready to store."""
+    """One pageview, validated (and, once enriched, ready to store)."""
 
     app: uuid.UUID
-    visitor: uuid.UUID
-    session: uuid.UUID
+    visitor: uuid.UUID | None
+    session: uuid.UUID | None
     received_at: datetime
+    pv: uuid.UUID
     path: str = ""
     title: str = ""
     referrer: str = ""
@@ -52,8 +69,49 @@ class Hit:
     language: str = ""
     screensize: str = ""
     pixelratio: float | None = None
+    host: str = ""
+    utm_source: str = ""
+    utm_medium: str = ""
+    utm_campaign: str = ""
+    utm_term: str = ""
+    utm_content: str = ""
     ip: str = ""
     useragent: str = ""
+    # Derived at ingest (pageviews.enrich, pageviews.privacy).
+    browser: str = ""
+    browser_version: str = ""
+    os: str = ""
+    os_version: str = ""
+    device: str = ""
+    is_bot: bool = False
+    referrer_host: str = ""
+    referrer_source: str = ""
+    country: str = ""
+    visitor_next: uuid.UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Engagement:
+    """The engaged (visible, focused) time of one pageview so far."""
+
+    app: uuid.UUID
+    pv: uuid.UUID
+    engaged_ms: int
+    received_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A click worth counting: a link to another host, or to a file."""
+
+    app: uuid.UUID
+    name: str
+    url: str
+    path: str
+    pv: uuid.UUID | None
+    visitor: uuid.UUID | None
+    session: uuid.UUID | None
+    received_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +129,12 @@ def parse_uuid(value: object) -> uuid.UUID | None:
     if not isinstance(value, str) or not _UUID_TEXT.fullmatch(value):
         return None
     return uuid.UUID(value)
+
+
+def kind_of(params: Mapping[str, object]) -> str | None:
+    """The hit's kind: ``pageview`` when no ``type`` is given, None when it is unknown."""
+    kind = params.get("type", "pageview") or "pageview"
+    return kind if kind in KINDS else None
 
 
 def identity_from_cookies(cookies: Mapping[str, str], visitor_name: str, session_name: str) -> Identity:
@@ -99,6 +163,11 @@ def clean_text(value: object, cap: int) -> str:
     return value.strip()[:cap]
 
 
+def clean_field(params: Mapping[str, object], name: str) -> str:
+    """``params[name]`` cleaned and capped to its :data:`FIELD_CAPS` length."""
+    return clean_text(params.get(name), FIELD_CAPS[name])
+
+
 def clean_screensize(value: object) -> str:
     """``WIDTHxHEIGHT`` in pixels, else ''."""
     text = clean_text(value, FIELD_CAPS["screensize"])
@@ -124,6 +193,19 @@ def clean_pixelratio(value: object) -> float | None:
     return ratio
 
 
+def clean_milliseconds(value: object) -> int | None:
+    """A whole number of milliseconds in [0, one day], else None."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    if not math.isfinite(number) or not 0 <= number <= MAX_ENGAGED_MS:
+        return None
+    return int(number)
+
+
 def clean_ip(value: object) -> str:
     """The client address in canonical form; the first of a comma list; '' if invalid."""
     if not isinstance(value, str):
@@ -137,7 +219,7 @@ def clean_ip(value: object) -> str:
 
 def parse_hit(
     params: Mapping[str, object],
-    identity: Identity,
+    identity: Identity | None,
     *,
     ip: object,
     useragent: object,
@@ -146,25 +228,62 @@ def parse_hit(
     """Validate one pageview; None when the app id is missing or malformed.
 
     ``params`` are the client-sent fields (query string, form or JSON body);
-    keys other than ``app`` and those of :data:`FIELD_CAPS` and ``pixelratio``
-    are ignored. ``ip``, ``useragent`` and ``received_at`` come from the
-    request itself, never from ``params``.
+    keys outside :data:`CLIENT_FIELDS` are ignored. ``identity`` is None when
+    no visitor or session id may be stored. ``ip``, ``useragent`` and
+    ``received_at`` come from the request itself, never from ``params``. A
+    missing or malformed pageview key ``pv`` gets a fresh one.
     """
     app = parse_uuid(params.get("app"))
     if app is None:
         return None
     return Hit(
         app=app,
-        visitor=identity.visitor,
-        session=identity.session,
+        visitor=identity.visitor if identity else None,
+        session=identity.session if identity else None,
         received_at=received_at,
-        path=clean_text(params.get("path"), FIELD_CAPS["path"]),
-        title=clean_text(params.get("title"), FIELD_CAPS["title"]),
-        referrer=clean_text(params.get("referrer"), FIELD_CAPS["referrer"]),
-        platform=clean_text(params.get("platform"), FIELD_CAPS["platform"]),
+        pv=parse_uuid(params.get("pv")) or uuid.uuid4(),
+        path=clean_field(params, "path"),
+        title=clean_field(params, "title"),
+        referrer=clean_field(params, "referrer"),
+        platform=clean_field(params, "platform"),
         language=clean_language(params.get("language")),
         screensize=clean_screensize(params.get("screensize")),
         pixelratio=clean_pixelratio(params.get("pixelratio")),
+        host=clean_field(params, "host").lower(),
+        utm_source=clean_field(params, "utm_source"),
+        utm_medium=clean_field(params, "utm_medium"),
+        utm_campaign=clean_field(params, "utm_campaign"),
+        utm_term=clean_field(params, "utm_term"),
+        utm_content=clean_field(params, "utm_content"),
         ip=clean_ip(ip),
         useragent=clean_text(useragent, USERAGENT_CAP),
+    )
+
+
+def parse_engagement(params: Mapping[str, object], *, received_at: datetime) -> Engagement | None:
+    """Validate an engagement beacon: app, pageview key and engaged milliseconds, else None."""
+    app = parse_uuid(params.get("app"))
+    pv = parse_uuid(params.get("pv"))
+    engaged = clean_milliseconds(params.get("engaged"))
+    if app is None or pv is None or engaged is None:
+        return None
+    return Engagement(app=app, pv=pv, engaged_ms=engaged, received_at=received_at)
+
+
+def parse_event(params: Mapping[str, object], identity: Identity | None, *, received_at: datetime) -> Event | None:
+    """Validate an outbound/download click: app, a known name and a URL, else None."""
+    app = parse_uuid(params.get("app"))
+    name = params.get("name")
+    url = clean_field(params, "url")
+    if app is None or name not in EVENT_NAMES or not url:
+        return None
+    return Event(
+        app=app,
+        name=str(name),
+        url=url,
+        path=clean_field(params, "path"),
+        pv=parse_uuid(params.get("pv")),
+        visitor=identity.visitor if identity else None,
+        session=identity.session if identity else None,
+        received_at=received_at,
     )

@@ -27,6 +27,7 @@ class Pageview(DjangoCassandraModel):  # type: ignore[misc]
 
     ``id`` is a TimeUUID made at ingest: unique per hit (no two hits in the
     same millisecond overwrite each other) and ordered by time, newest first.
+    ``pv`` is the pageview key the snippet made, which engagement beacons name.
     """
 
     __table_name__ = "pageviews"
@@ -34,8 +35,10 @@ class Pageview(DjangoCassandraModel):  # type: ignore[misc]
     app = columns.UUID(partition_key=True)
     day = columns.Date(partition_key=True)
     id = columns.TimeUUID(primary_key=True, clustering_order="DESC")
+    pv = columns.UUID()
     visitor = columns.UUID()
     session = columns.UUID()
+    # The recipe's fields, as sent (ip: as PAGEVIEWS_IP_MODE stores it).
     path = columns.Text()
     title = columns.Text()
     referrer = columns.Text()
@@ -45,6 +48,69 @@ class Pageview(DjangoCassandraModel):  # type: ignore[misc]
     language = columns.Text()
     screensize = columns.Text()
     pixelratio = columns.Float()
+    host = columns.Text()
+    utm_source = columns.Text()
+    utm_medium = columns.Text()
+    utm_campaign = columns.Text()
+    utm_term = columns.Text()
+    utm_content = columns.Text()
+    # Derived at ingest.
+    browser = columns.Text()
+    browser_version = columns.Text()
+    os = columns.Text()
+    os_version = columns.Text()
+    device = columns.Text()
+    is_bot = columns.Boolean()
+    referrer_host = columns.Text()
+    referrer_source = columns.Text()
+    country = columns.Text()
+    visitor_next = columns.UUID()
 
     class Meta:
         get_pk_field = "id"
+
+
+class Engagement(DjangoCassandraModel):  # type: ignore[misc]
+    """Engaged time of a pageview (table ``engagement``), by the day the beacon came.
+
+    Each beacon carries the total so far, so the last write is the answer.
+    """
+
+    __table_name__ = "engagement"
+
+    app = columns.UUID(partition_key=True)
+    day = columns.Date(partition_key=True)
+    pv = columns.UUID(primary_key=True)
+    engaged_ms = columns.Integer()
+    updated_at = columns.DateTime()
+
+    class Meta:
+        get_pk_field = "pv"
+
+
+class Event(DjangoCassandraModel):  # type: ignore[misc]
+    """An outbound-link or file-download click (table ``events``), a partition per app and day."""
+
+    __table_name__ = "events"
+
+    app = columns.UUID(partition_key=True)
+    day = columns.Date(partition_key=True)
+    id = columns.TimeUUID(primary_key=True, clustering_order="DESC")
+    name = columns.Text()
+    url = columns.Text()
+    path = columns.Text()
+    pv = columns.UUID()
+    visitor = columns.UUID()
+    session = columns.UUID()
+
+    class Meta:
+        get_pk_field = "id"
+
+
+class Salt(DjangoCassandraModel):  # type: ignore[misc]
+    """The secret of one UTC day for cookieless ids (table ``salts``); expires after 48 hours."""
+
+    __table_name__ = "salts"
+
+    day = columns.Date(primary_key=True)
+    salt = columns.Blob()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from urllib.parse import urlencode
@@ -27,10 +29,41 @@ def js_literal(value: str) -> str:
     return json.dumps(value).translate(_SCRIPT_ESCAPES)
 
 
-def render_snippet(*, endpoint: str, app_id: str, path: str, nonce: str | None = None) -> SafeString:
-    """The ``<script>`` that reports a pageview, plus a ``<noscript>`` pixel."""
-    call = mark_safe(f"{minified_script()}({js_literal(endpoint)},{js_literal(app_id)});")  # noqa: S308
-    pixel = endpoint + ("&" if "?" in endpoint else "?") + urlencode({"app": app_id, "path": path})
+@dataclass(frozen=True)
+class SnippetOptions:
+    """What the script records besides the pageview on load."""
+
+    spa: bool = False
+    hash: bool = False
+    engagement: bool = True
+    outbound: bool = False
+    downloads: tuple[str, ...] = ()
+    names: Mapping[str, str] = field(default_factory=dict)
+
+    def as_json(self) -> str:
+        """The options object passed to the script (escaped for ``<script>``)."""
+        data = {
+            "spa": self.spa,
+            "hash": self.hash,
+            "engagement": self.engagement,
+            "outbound": self.outbound,
+            "downloads": list(self.downloads) or False,
+            "names": dict(self.names),
+        }
+        return json.dumps(data, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
+
+
+def render_snippet(
+    *, endpoint: str, app_id: str, path: str, nonce: str | None = None, options: SnippetOptions | None = None
+) -> SafeString:
+    """The ``<script>`` that reports pageviews, plus a ``<noscript>`` pixel."""
+    options = options or SnippetOptions()
+    call = mark_safe(  # noqa: S308 - each value is JSON-encoded and escaped for <script>
+        f"{minified_script()}({js_literal(endpoint)},{js_literal(app_id)},{options.as_json()});"
+    )
+    names = options.names
+    query = urlencode({names.get("app", "app"): app_id, names.get("path", "path"): path})
+    pixel = endpoint + ("&" if "?" in endpoint else "?") + query
     if nonce:
         script = format_html('<script nonce="{}">{}</script>', nonce, call)
     else:

@@ -9,25 +9,26 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 import threading
 import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from cassandra.util import uuid_from_time
 from django.db import connections
 
 from .conf import conf
-from .hits import Hit
+from .hits import Engagement, Event, Hit
 
 logger = logging.getLogger("pageviews.store")
 
-_INSERT_COLUMNS = (
-    "app",
-    "day",
-    "id",
+#: Columns of ``pageviews`` after its key (app, day, id), each a field of :class:`Hit`.
+PAGEVIEW_COLUMNS = (
+    "pv",
     "visitor",
     "session",
     "path",
@@ -39,7 +40,24 @@ _INSERT_COLUMNS = (
     "language",
     "screensize",
     "pixelratio",
+    "host",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "browser",
+    "browser_version",
+    "os",
+    "os_version",
+    "device",
+    "is_bot",
+    "referrer_host",
+    "referrer_source",
+    "country",
+    "visitor_next",
 )
+EVENT_COLUMNS = ("name", "url", "path", "pv", "visitor", "session")
 
 
 class CassandraNotConfiguredError(Exception):
@@ -106,60 +124,61 @@ class WriteStats:
             return self._cond.wait_for(lambda: self.pending == 0, timeout)
 
 
-class PageviewWriter:
-    """Writes hits with one prepared statement per session and keyspace."""
+class Writer:
+    """Writes hits asynchronously, with one prepared statement per table, session and keyspace."""
 
     def __init__(self) -> None:
         self.stats = WriteStats()
         self._lock = threading.Lock()
-        self._prepared: tuple[int, str, Any] | None = None
+        self._prepared: dict[tuple[int, str, str], Any] = {}
 
-    def _statement(self) -> tuple[Any, Any]:
+    def _statement(self, table: str, columns: tuple[str, ...]) -> tuple[Any, Any]:
         session, keyspace = session_and_keyspace()
-        cached = self._prepared
-        if cached is None or cached[0] != id(session) or cached[1] != keyspace:
+        key = (id(session), keyspace, table)
+        statement = self._prepared.get(key)
+        if statement is None:
             with self._lock:
-                placeholders = ", ".join("?" for _ in _INSERT_COLUMNS)
-                columns = ", ".join(_INSERT_COLUMNS)
-                table = qualified(keyspace, "pageviews")
-                statement = session.prepare(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})")  # noqa: S608
-                cached = self._prepared = (id(session), keyspace, statement)
-        return session, cached[2]
+                placeholders = ", ".join("?" for _ in columns)
+                target = qualified(keyspace, table)
+                cql = f"INSERT INTO {target} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
+                statement = self._prepared[key] = session.prepare(cql)
+        return session, statement
 
-    def save(self, hit: Hit, hit_id: uuid.UUID | None = None) -> uuid.UUID:
-        """Start writing ``hit`` asynchronously and return its TimeUUID id.
-
-        Never raises: a failure to reach Cassandra is logged and counted.
-        """
-        hit_id = hit_id or uuid_from_time(hit.received_at)
+    def _write(self, table: str, columns: tuple[str, ...], values: tuple[object, ...]) -> None:
+        """Start one INSERT; never raises: a failure is logged and counted."""
         self.stats.begin()
         try:
-            session, statement = self._statement()
-            future = session.execute_async(statement, _row(hit, hit_id))
+            session, statement = self._statement(table, columns)
+            future = session.execute_async(statement, values)
         except Exception as exc:  # the driver raises many types: never break the page
             self.stats.fail(exc)
-            return hit_id
+            return
         future.add_callbacks(self.stats.succeed, self.stats.fail)
+
+    def save(self, hit: Hit, hit_id: uuid.UUID | None = None) -> uuid.UUID:
+        """Start writing a pageview and return its TimeUUID id."""
+        hit_id = hit_id or uuid_from_time(hit.received_at)
+        values = (hit.app, hit.received_at.date(), hit_id, *(getattr(hit, name) for name in PAGEVIEW_COLUMNS))
+        self._write("pageviews", ("app", "day", "id", *PAGEVIEW_COLUMNS), values)
         return hit_id
 
+    def save_engagement(self, engagement: Engagement) -> None:
+        """Start writing the engaged time of a pageview (the latest value wins)."""
+        values = (
+            engagement.app,
+            engagement.received_at.date(),
+            engagement.pv,
+            engagement.engaged_ms,
+            engagement.received_at,
+        )
+        self._write("engagement", ("app", "day", "pv", "engaged_ms", "updated_at"), values)
 
-def _row(hit: Hit, hit_id: uuid.UUID) -> tuple[object, ...]:
-    return (
-        hit.app,
-        hit.received_at.date(),
-        hit_id,
-        hit.visitor,
-        hit.session,
-        hit.path,
-        hit.title,
-        hit.referrer,
-        hit.ip,
-        hit.useragent,
-        hit.platform,
-        hit.language,
-        hit.screensize,
-        hit.pixelratio,
-    )
+    def save_event(self, event: Event) -> uuid.UUID:
+        """Start writing an outbound/download click and return its TimeUUID id."""
+        event_id: uuid.UUID = uuid_from_time(event.received_at)
+        values = (event.app, event.received_at.date(), event_id, *(getattr(event, name) for name in EVENT_COLUMNS))
+        self._write("events", ("app", "day", "id", *EVENT_COLUMNS), values)
+        return event_id
 
 
 @dataclass(frozen=True)
@@ -248,5 +267,48 @@ class KnownApps:
         self._refreshing = False
 
 
-writer = PageviewWriter()
+class Salts:
+    """Daily secrets for cookieless ids, shared by every process through Cassandra.
+
+    A day's salt is created once (a lightweight transaction: the first
+    process wins, the others read its value), cached in-process, and stored
+    with a TTL that deletes it 48 hours after its day began. The request path
+    reads Cassandra for it once per process and day.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[date, bytes] = {}
+        self._lock = threading.Lock()
+
+    def for_day(self, day: date) -> bytes:
+        salt = self._cache.get(day)
+        if salt is None:
+            with self._lock:
+                salt = self._cache.get(day) or self._load_or_create(day)
+                self._cache = {d: s for d, s in self._cache.items() if d >= day - timedelta(days=1)}
+                self._cache[day] = salt
+        return salt
+
+    def forget(self) -> None:
+        self._cache = {}
+
+    @staticmethod
+    def _load_or_create(day: date) -> bytes:
+        session, keyspace = session_and_keyspace()
+        expires = datetime.combine(day + timedelta(days=2), datetime.min.time(), UTC)
+        ttl = max(int((expires - datetime.now(UTC)).total_seconds()), 1)
+        table = qualified(keyspace, "salts")
+        row = session.execute(
+            f"INSERT INTO {table} (day, salt) VALUES (%s, %s) IF NOT EXISTS USING TTL %s",  # noqa: S608
+            (day, secrets.token_bytes(32), ttl),
+        ).one()
+        # Applied: read our value back; not applied: the row holds the winner's salt.
+        if row.get("salt") is None:
+            row = session.execute(f"SELECT salt FROM {table} WHERE day = %s", (day,)).one()  # noqa: S608
+        salt: bytes = row["salt"]
+        return salt
+
+
+writer = Writer()
 known_apps = KnownApps()
+salts = Salts()

@@ -3,9 +3,10 @@
 from django.urls import path
 
 from . import views
+from .conf import conf
 
 app_name = "pageviews"
 
 urlpatterns = [
-    path("collect/", views.collect_view, name="collect"),
+    path(conf.COLLECT_PATH, views.collect_view, name="collect"),
 ]

@@ -12,10 +12,20 @@ import pytest
 from cassandra.cqlengine.management import drop_keyspace
 from django.conf import settings
 from django.core.management import call_command
+from django.test import Client
 
 from pageviews import store
 from pageviews.models import App, Pageview
 from pageviews.registry import register_app
+
+#: A real desktop browser's user agent: hits without one, or from bots, are not stored by default.
+BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+
+
+@pytest.fixture
+def client() -> Client:
+    """Django's test client, sending a browser's User-Agent."""
+    return Client(HTTP_USER_AGENT=BROWSER_UA)
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from pageviews.models import App
+from tests.conftest import BROWSER_UA
 
 Stored = Callable[[uuid.UUID], list[Any]]
 
@@ -79,7 +80,7 @@ def test_list_apps_table_and_json(make_app: Callable[..., App]) -> None:
 
 def test_unregister_app_stops_collection_and_keeps_data(make_app: Callable[..., App], stored: Stored) -> None:
     app = make_app(url="https://keep.test/")
-    client = Client()
+    client = Client(HTTP_USER_AGENT=BROWSER_UA)
     client.get("/pageviews/collect/", {"app": str(app.id), "path": "/before"})
     output = run("unregister_app", str(app.id))
     assert "Deactivated" in output
@@ -91,7 +92,7 @@ def test_unregister_app_stops_collection_and_keeps_data(make_app: Callable[..., 
 
 def test_unregister_app_delete_removes_app_and_pageviews(make_app: Callable[..., App], stored: Stored) -> None:
     app = make_app(url="https://gone.test/")
-    Client().get("/pageviews/collect/", {"app": str(app.id), "path": "/x"})
+    Client(HTTP_USER_AGENT=BROWSER_UA).get("/pageviews/collect/", {"app": str(app.id), "path": "/x"})
     assert len(stored(app.id)) == 1
     output = run("unregister_app", str(app.id), "--delete")
     assert "Deleted" in output

@@ -9,7 +9,9 @@ import pytest
 
 from pageviews.hits import (
     FIELD_CAPS,
+    MAX_ENGAGED_MS,
     USERAGENT_CAP,
+    Engagement,
     Hit,
     Identity,
     clean_ip,
@@ -18,6 +20,9 @@ from pageviews.hits import (
     clean_screensize,
     clean_text,
     identity_from_cookies,
+    kind_of,
+    parse_engagement,
+    parse_event,
     parse_hit,
     parse_uuid,
 )
@@ -201,9 +206,11 @@ def test_parse_hit_caps_every_text_field() -> None:
     hit = parse(params, useragent="u" * 5000)
     assert hit is not None
     for field, cap in FIELD_CAPS.items():
-        assert len(getattr(hit, field)) <= cap
+        if field != "url":  # an event's field
+            assert len(getattr(hit, field)) <= cap
     assert len(hit.path) == FIELD_CAPS["path"]
     assert len(hit.title) == FIELD_CAPS["title"]
+    assert len(hit.utm_campaign) == FIELD_CAPS["utm_campaign"]
     assert len(hit.useragent) == USERAGENT_CAP
 
 
@@ -221,3 +228,58 @@ def test_missing_user_agent_is_stored_empty() -> None:
     hit = parse({"app": str(APP)}, useragent=None)
     assert hit is not None
     assert hit.useragent == ""
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [({}, "pageview"), ({"type": ""}, "pageview"), ({"type": "engagement"}, "engagement"), ({"type": "x"}, None)],
+)
+def test_kind_of(params: dict[str, object], expected: str | None) -> None:
+    assert kind_of(params) == expected
+
+
+def test_parse_engagement() -> None:
+    pv = uuid.uuid4()
+    engagement = parse_engagement({"app": str(APP), "pv": str(pv), "engaged": "1500.7"}, received_at=NOW)
+    assert engagement == Engagement(app=APP, pv=pv, engaged_ms=1500, received_at=NOW)
+
+
+@pytest.mark.parametrize("engaged", ["-1", "nan", "inf", str(MAX_ENGAGED_MS + 1), "", None, True, "ten"])
+def test_parse_engagement_rejects_bad_times(engaged: object) -> None:
+    assert parse_engagement({"app": str(APP), "pv": str(uuid.uuid4()), "engaged": engaged}, received_at=NOW) is None
+
+
+def test_parse_event() -> None:
+    event = parse_event(
+        {"app": str(APP), "name": "download", "url": "https://s.test/a.pdf", "path": "/docs"}, IDENTITY, received_at=NOW
+    )
+    assert event is not None
+    assert (event.name, event.url, event.path, event.pv, event.visitor) == (
+        "download",
+        "https://s.test/a.pdf",
+        "/docs",
+        None,
+        IDENTITY.visitor,
+    )
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"name": "purchase", "url": "https://x.test/"}, {"name": "outbound"}, {"name": "outbound", "url": "   "}],
+)
+def test_parse_event_rejects_unknown_names_and_missing_urls(params: dict[str, object]) -> None:
+    assert parse_event({"app": str(APP), **params}, IDENTITY, received_at=NOW) is None
+
+
+def test_parse_hit_without_identity_stores_none() -> None:
+    hit = parse_hit({"app": str(APP)}, None, ip="", useragent="", received_at=NOW)
+    assert hit is not None
+    assert (hit.visitor, hit.session) == (None, None)
+    assert hit.pv.version == 4
+
+
+def test_parse_hit_keeps_a_valid_pageview_key() -> None:
+    pv = uuid.uuid4()
+    hit = parse({"app": str(APP), "pv": str(pv)})
+    assert hit is not None
+    assert hit.pv == pv

@@ -21,9 +21,14 @@ def render(template: str, remote_addr: str = "203.0.113.5", **context: object) -
     return Template("{% load pageviews %}" + template).render(Context({"request": request, **context}))
 
 
-def expected_script(app_id: str = APP_ID, endpoint: str = ENDPOINT, nonce: str = "") -> str:
+DEFAULT_OPTIONS = '{"spa":false,"hash":false,"engagement":true,"outbound":false,"downloads":false,"names":{}}'
+
+
+def expected_script(
+    app_id: str = APP_ID, endpoint: str = ENDPOINT, nonce: str = "", options: str = DEFAULT_OPTIONS
+) -> str:
     attrs = f' nonce="{nonce}"' if nonce else ""
-    return f'<script{attrs}>{minified_script()}("{endpoint}","{app_id}");</script>'
+    return f'<script{attrs}>{minified_script()}("{endpoint}","{app_id}",{options});</script>'
 
 
 def test_tag_with_an_app_id_argument() -> None:
@@ -111,6 +116,26 @@ def test_unimportable_callback_renders_a_comment() -> None:
     assert render("{% pageview_snippet %}").startswith("<!-- pageviews: PAGEVIEWS_SHOULD_TRACK_CALLBACK failed:")
 
 
+@override_settings(
+    PAGEVIEWS_APP_ID=APP_ID,
+    PAGEVIEWS_TRACK_SPA=True,
+    PAGEVIEWS_TRACK_DOWNLOADS=True,
+    PAGEVIEWS_DOWNLOAD_EXTENSIONS=["pdf", "zip"],
+    PAGEVIEWS_PARAM_NAMES={"app": "a", "path": "p"},
+)
+def test_options_come_from_settings_and_tag_arguments() -> None:
+    options = (
+        '{"spa":true,"hash":true,"engagement":false,"outbound":true,"downloads":["pdf","zip"],'
+        '"names":{"app":"a","path":"p"}}'
+    )
+    noscript = NOSCRIPT.replace("?app=", "?a=").replace("&amp;path=", "&amp;p=")
+    output = render("{% pageview_snippet hash=True engagement=False outbound=True %}")
+    assert output == expected_script(options=options) + noscript
+    output = render("{% pageview_snippet spa=False downloads=False %}")
+    assert '"spa":false' in output
+    assert '"downloads":false' in output
+
+
 def test_render_snippet_escapes_for_the_script_context() -> None:
     output = render_snippet(endpoint="https://x.test/c/?a=</script><b>&", app_id=APP_ID, path="/")
     script = output.split("</script>", 1)[0]
@@ -128,5 +153,5 @@ def test_script_is_minified() -> None:
     assert script.endswith(")")
     assert "/*" not in script
     assert "  " not in script
-    assert script.count("\n") <= 2  # rjsmin keeps a newline only where ASI could need it
-    assert len(script) < 700
+    assert script.count("\n") < 40  # rjsmin keeps a newline only where ASI could need it
+    assert len(script) < 3500

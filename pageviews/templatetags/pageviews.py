@@ -14,14 +14,26 @@ from django.utils.safestring import SafeString
 
 from ..conf import conf
 from ..hits import clean_ip, parse_uuid
-from ..snippet import render_comment, render_snippet
+from ..snippet import SnippetOptions, render_comment, render_snippet
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def pageview_snippet(context: template.Context, app_id: str | None = None) -> SafeString:
-    """Render the tracking script, or an HTML comment saying why not."""
+def pageview_snippet(
+    context: template.Context,
+    app_id: str | None = None,
+    *,
+    spa: bool | None = None,
+    hash: bool | None = None,
+    engagement: bool | None = None,
+    outbound: bool | None = None,
+    downloads: bool | None = None,
+) -> SafeString:
+    """Render the tracking script, or an HTML comment saying why not.
+
+    The keyword options override the ``PAGEVIEWS_TRACK_*`` settings.
+    """
     request: HttpRequest | None = context.get("request")
     app = str(app_id) if app_id else conf.APP_ID
     if not app:
@@ -34,11 +46,20 @@ def pageview_snippet(context: template.Context, app_id: str | None = None) -> Sa
     endpoint = _endpoint(request)
     if endpoint is None:
         return render_comment("no endpoint: set PAGEVIEWS_ENDPOINT_URL or render with a request")
+    options = SnippetOptions(
+        spa=conf.TRACK_SPA if spa is None else bool(spa),
+        hash=conf.TRACK_HASH if hash is None else bool(hash),
+        engagement=conf.TRACK_ENGAGEMENT if engagement is None else bool(engagement),
+        outbound=conf.TRACK_OUTBOUND if outbound is None else bool(outbound),
+        downloads=conf.DOWNLOAD_EXTENSIONS if (conf.TRACK_DOWNLOADS if downloads is None else downloads) else (),
+        names=conf.PARAM_NAMES,
+    )
     return render_snippet(
         endpoint=endpoint,
         app_id=app,
         path=request.path if request is not None else "",
         nonce=_nonce(context, request),
+        options=options,
     )
 
 

@@ -1,0 +1,120 @@
+"""From one collect request to what is stored: the rules, in order, with no HTTP in sight.
+
+The view turns the HTTP request into a :class:`CollectRequest`; :func:`ingest`
+applies the rules (known app, allowed origin, privacy signals, bots, identity,
+enrichment) and starts the write; the view sets the cookies the
+:class:`Outcome` names. Nothing here reads Cassandra per request, except the
+daily cookieless salt once per process and day.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from . import enrich, hits, privacy, store
+from .conf import conf
+
+
+@dataclass(frozen=True, slots=True)
+class CollectRequest:
+    """What the endpoint reads from a request: client fields by canonical name, and server facts."""
+
+    fields: Mapping[str, object]
+    cookies: Mapping[str, str]
+    headers: Mapping[str, str]
+    ip: str
+    useragent: str
+    received_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to a request: ``stored`` or why not, and the identity to set as cookies."""
+
+    result: str
+    cookies: hits.Identity | None = None
+
+    @property
+    def stored(self) -> bool:
+        return self.result == "stored"
+
+
+def ingest(request: CollectRequest) -> Outcome:
+    """Apply the collection rules to one request and start its write."""
+    kind = hits.kind_of(request.fields)
+    app = hits.parse_uuid(request.fields.get("app"))
+    if kind is None or app is None:
+        return Outcome("invalid")
+    if not store.known_apps.is_active(app):
+        return Outcome("unknown app")
+    origin = request.headers.get("Origin")
+    if origin is not None and not store.known_apps.origin_allowed(app, origin):
+        return Outcome("origin not allowed")
+    opted_out = conf.PRIVACY_SIGNALS != "ignore" and privacy.opted_out(request.headers)
+    if opted_out and conf.PRIVACY_SIGNALS == "drop":
+        return Outcome("opted out")
+    if enrich.parse_agent(request.useragent).is_bot and not conf.STORE_BOTS:
+        return Outcome("bot")
+    if kind == "engagement":
+        engagement = hits.parse_engagement(request.fields, received_at=request.received_at)
+        if engagement is None:
+            return Outcome("invalid")
+        store.writer.save_engagement(engagement)
+        return Outcome("stored")
+    identity, cookies = _identity(request, app, anonymous=opted_out)
+    if kind == "event":
+        event = hits.parse_event(request.fields, identity, received_at=request.received_at)
+        if event is None:
+            return Outcome("invalid")
+        store.writer.save_event(event)
+        return Outcome("stored", cookies)
+    hit = hits.parse_hit(
+        request.fields, identity, ip=request.ip, useragent=request.useragent, received_at=request.received_at
+    )
+    if hit is None:  # pragma: no cover - the app id was checked above
+        return Outcome("invalid")
+    store.writer.save(_enriched(hit, request, app))
+    return Outcome("stored", cookies)
+
+
+Identities = tuple[hits.Identity | None, hits.Identity | None]
+
+
+def _identity(request: CollectRequest, app: uuid.UUID, *, anonymous: bool) -> Identities:
+    """(identity to store, identity to set as cookies) under the privacy settings."""
+    if anonymous:
+        return None, None
+    if conf.COOKIELESS:
+        salt = store.salts.for_day(request.received_at.date())
+        visitor = privacy.cookieless_id(salt, app, hits.clean_ip(request.ip), request.useragent)
+        return hits.Identity(visitor, visitor, new_visitor=False, new_session=False), None
+    identity = hits.identity_from_cookies(request.cookies, conf.VISITOR_COOKIE_NAME, conf.SESSION_COOKIE_NAME)
+    return identity, identity
+
+
+def _enriched(hit: hits.Hit, request: CollectRequest, app: uuid.UUID) -> hits.Hit:
+    """The hit with its derived fields, and its IP as ``PAGEVIEWS_IP_MODE`` stores it."""
+    derived = enrich.enrich(hit.useragent, hit.referrer, hit.host, hit.ip)
+    visitor_next = None
+    if conf.COOKIELESS and hit.visitor and privacy.near_midnight(hit.received_at, conf.SESSION_COOKIE_AGE):
+        # The id this visitor gets after midnight, so reports can join a visit across it.
+        tomorrow = store.salts.for_day(hit.received_at.date() + timedelta(days=1))
+        visitor_next = privacy.cookieless_id(tomorrow, app, hit.ip, request.useragent)
+    return dataclasses.replace(
+        hit,
+        ip=privacy.stored_ip(hit.ip, conf.IP_MODE),
+        browser=derived.browser,
+        browser_version=derived.browser_version,
+        os=derived.os,
+        os_version=derived.os_version,
+        device=derived.device,
+        is_bot=derived.is_bot,
+        referrer_host=derived.referrer_host,
+        referrer_source=derived.referrer_source,
+        country=derived.country,
+        visitor_next=visitor_next,
+    )
