@@ -43,6 +43,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("APPS_REFRESH_SECONDS", (int, float), 30),
     Setting("MAX_BODY_BYTES", (int,), 8192),
     Setting("COLLECT_PATH", (str,), "collect/"),
+    Setting("ROLLUP_TOP_N", (int,), 100),
+    Setting("RETENTION_DAYS", (int, _NONE), None),
     Setting("PARAM_NAMES", (dict,), {}),
     Setting("IP_MODE", (str,), "anonymize", choices=("anonymize", "full", "none")),
     Setting("PRIVACY_SIGNALS", (str,), "ignore", choices=("ignore", "anonymous", "drop")),
@@ -146,6 +148,18 @@ class Conf:
     def MAX_BODY_BYTES(self) -> int:
         """Larger POST bodies are answered normally and not stored."""
         value: int = _get("MAX_BODY_BYTES")
+        return value
+
+    @property
+    def ROLLUP_TOP_N(self) -> int:
+        """Values of each breakdown kept per day by the rollup."""
+        value: int = _get("ROLLUP_TOP_N")
+        return value
+
+    @property
+    def RETENTION_DAYS(self) -> int | None:
+        """Days raw hits are kept (Cassandra TTL set at write time), unless the app sets its own; None: forever."""
+        value: int | None = _get("RETENTION_DAYS")
         return value
 
     @property

@@ -20,6 +20,12 @@ class App(DjangoCassandraModel):  # type: ignore[misc]
     origins = columns.Set(columns.Text)
     created_at = columns.DateTime(default=timezone.now)
     active = columns.Boolean(default=True)
+    #: IANA timezone whose days the reports use.
+    timezone = columns.Text(default="UTC")
+    #: Days raw hits are kept (a TTL set at write time); None: PAGEVIEWS_RETENTION_DAYS.
+    retention_days = columns.Integer()
+    #: SHA-256 of the stats API read token (the token itself is shown once).
+    token_hash = columns.Text()
 
 
 class Pageview(DjangoCassandraModel):  # type: ignore[misc]
@@ -114,3 +120,44 @@ class Salt(DjangoCassandraModel):  # type: ignore[misc]
 
     day = columns.Date(primary_key=True)
     salt = columns.Blob()
+
+
+class DailyStats(DjangoCassandraModel):  # type: ignore[misc]
+    """Rolled-up figures of one local day (table ``daily_stats``), a partition per app and year.
+
+    ``visitors_sketch`` is a serialized HyperLogLog sketch of the day's visitor
+    ids: sketches of several days merge into the unique visitors of a range.
+    """
+
+    __table_name__ = "daily_stats"
+
+    app = columns.UUID(partition_key=True)
+    year = columns.Integer(partition_key=True)
+    day = columns.Date(primary_key=True)
+    pageviews = columns.BigInt()
+    visits = columns.BigInt()
+    bounces = columns.BigInt()
+    duration_ms = columns.BigInt()
+    visitors_sketch = columns.Blob()
+    computed_at = columns.DateTime()
+
+    class Meta:
+        get_pk_field = "day"
+
+
+class DailyTop(DjangoCassandraModel):  # type: ignore[misc]
+    """The top values of each breakdown on one local day (table ``daily_top``).
+
+    ``count`` is pageviews, or visits for ``entry_page`` and ``exit_page``.
+    """
+
+    __table_name__ = "daily_top"
+
+    app = columns.UUID(partition_key=True)
+    day = columns.Date(partition_key=True)
+    dimension = columns.Text(primary_key=True)
+    value = columns.Text(primary_key=True)
+    count = columns.BigInt()
+
+    class Meta:
+        get_pk_field = "dimension"

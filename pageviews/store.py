@@ -132,7 +132,7 @@ class Writer:
         self._lock = threading.Lock()
         self._prepared: dict[tuple[int, str, str], Any] = {}
 
-    def _statement(self, table: str, columns: tuple[str, ...]) -> tuple[Any, Any]:
+    def _statement(self, table: str, columns: tuple[str, ...], ttl: bool) -> tuple[Any, Any]:
         session, keyspace = session_and_keyspace()
         key = (id(session), keyspace, table)
         statement = self._prepared.get(key)
@@ -141,14 +141,16 @@ class Writer:
                 placeholders = ", ".join("?" for _ in columns)
                 target = qualified(keyspace, table)
                 cql = f"INSERT INTO {target} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
-                statement = self._prepared[key] = session.prepare(cql)
+                statement = self._prepared[key] = session.prepare(cql + (" USING TTL ?" if ttl else ""))
         return session, statement
 
-    def _write(self, table: str, columns: tuple[str, ...], values: tuple[object, ...]) -> None:
-        """Start one INSERT; never raises: a failure is logged and counted."""
+    def _write(self, table: str, columns: tuple[str, ...], values: tuple[object, ...], ttl: int | None = None) -> None:
+        """Start one INSERT (``ttl``: seconds to live, 0 forever); never raises: failures are logged, counted."""
         self.stats.begin()
         try:
-            session, statement = self._statement(table, columns)
+            session, statement = self._statement(table, columns, ttl is not None)
+            if ttl is not None:
+                values = (*values, ttl)
             future = session.execute_async(statement, values)
         except Exception as exc:  # the driver raises many types: never break the page
             self.stats.fail(exc)
@@ -159,7 +161,7 @@ class Writer:
         """Start writing a pageview and return its TimeUUID id."""
         hit_id = hit_id or uuid_from_time(hit.received_at)
         values = (hit.app, hit.received_at.date(), hit_id, *(getattr(hit, name) for name in PAGEVIEW_COLUMNS))
-        self._write("pageviews", ("app", "day", "id", *PAGEVIEW_COLUMNS), values)
+        self._write("pageviews", ("app", "day", "id", *PAGEVIEW_COLUMNS), values, known_apps.ttl_seconds(hit.app))
         return hit_id
 
     def save_engagement(self, engagement: Engagement) -> None:
@@ -171,22 +173,24 @@ class Writer:
             engagement.engaged_ms,
             engagement.received_at,
         )
-        self._write("engagement", ("app", "day", "pv", "engaged_ms", "updated_at"), values)
+        ttl = known_apps.ttl_seconds(engagement.app)
+        self._write("engagement", ("app", "day", "pv", "engaged_ms", "updated_at"), values, ttl)
 
     def save_event(self, event: Event) -> uuid.UUID:
         """Start writing an outbound/download click and return its TimeUUID id."""
         event_id: uuid.UUID = uuid_from_time(event.received_at)
         values = (event.app, event.received_at.date(), event_id, *(getattr(event, name) for name in EVENT_COLUMNS))
-        self._write("events", ("app", "day", "id", *EVENT_COLUMNS), values)
+        self._write("events", ("app", "day", "id", *EVENT_COLUMNS), values, known_apps.ttl_seconds(event.app))
         return event_id
 
 
 @dataclass(frozen=True)
 class AppsSnapshot:
-    """Active app ids and each one's allowed origins, as of ``loaded_at``."""
+    """Active app ids, each one's allowed origins and retention, as of ``loaded_at``."""
 
     origins: Mapping[uuid.UUID, frozenset[str]]
     loaded_at: float
+    retention_days: Mapping[uuid.UUID, int] = field(default_factory=dict)
 
     @property
     def all_origins(self) -> frozenset[str]:
@@ -224,15 +228,24 @@ class KnownApps:
     def origin_allowed(self, app: uuid.UUID, origin: str) -> bool:
         return origin in self.snapshot().origins.get(app, frozenset())
 
+    def ttl_seconds(self, app: uuid.UUID) -> int:
+        """Seconds the app's raw hits live: its retention, else PAGEVIEWS_RETENTION_DAYS; 0 is forever."""
+        days = self.snapshot().retention_days.get(app) or conf.RETENTION_DAYS or 0
+        return days * 24 * 60 * 60
+
     def _query(self) -> tuple[Any, str]:
         session, keyspace = session_and_keyspace()
-        return session, f"SELECT id, active, origins FROM {qualified(keyspace, 'apps')}"  # noqa: S608
+        return session, f"SELECT id, active, origins, retention_days FROM {qualified(keyspace, 'apps')}"  # noqa: S608
 
     @staticmethod
     def _build(rows: Any) -> AppsSnapshot:
         # cqlengine's sessions return rows as dicts (dict_factory).
-        origins = {row["id"]: frozenset(row["origins"] or ()) for row in rows if row["active"]}
-        return AppsSnapshot(origins=origins, loaded_at=time.monotonic())
+        active = [row for row in rows if row["active"]]
+        return AppsSnapshot(
+            origins={row["id"]: frozenset(row["origins"] or ()) for row in active},
+            loaded_at=time.monotonic(),
+            retention_days={row["id"]: row["retention_days"] for row in active if row["retention_days"]},
+        )
 
     def _load_now(self) -> AppsSnapshot:
         try:
