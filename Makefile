@@ -9,7 +9,7 @@ CASSANDRA := devtools/cassandra/cassandra.sh
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help venv cassandra cassandra-stop demo test lint typecheck docs pytest dist clean
+.PHONY: help venv cassandra cassandra-stop demo test lint typecheck docs pytest dist clean browser
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -44,7 +44,14 @@ docs: $(STAMP)  ## Build the docs, warnings as errors
 dist: $(STAMP)  ## Build sdist and wheel, twine check --strict, install the wheel in a fresh venv
 	devtools/check-dist.sh $(BIN)/python
 
-pytest: $(STAMP)  ## The test suite alone (starts and stops Cassandra if it is not running)
+CHROMIUM := /usr/bin/chromium
+
+browser:  ## Make sure Debian's Chromium is installed (the browser tests drive /usr/bin/chromium)
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "error: $(CHROMIUM) is missing; the browser tests need Debian's Chromium: sudo apt-get install chromium" >&2; exit 1; fi
+
+pytest: $(STAMP) browser  ## The test suite alone (starts and stops Cassandra if it is not running)
 	PYTHON=$(BIN)/python $(CASSANDRA) run -- $(BIN)/pytest
 
 test: lint typecheck docs dist pytest  ## Everything CI runs: lint, types, docs, packaging, tests against real Cassandra

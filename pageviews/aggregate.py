@@ -81,7 +81,7 @@ class Figures:
 
     @property
     def visitors(self) -> int:
-        return int(round(self.sketch.get_estimate()))
+        return round(float(self.sketch.get_estimate()))
 
     def visitors_bounds(self, stddevs: int = 2) -> tuple[int, int]:
         """The estimate's lower and upper bound at ``stddevs`` standard deviations (2: about 95 %)."""

@@ -11,6 +11,7 @@ from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import connections
 
 from .conf import SETTINGS
+from .hits import CLIENT_FIELDS
 
 CASSANDRA_ENGINE = "django_cassandra_engine"
 CORS_MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"
@@ -19,7 +20,13 @@ CORS_MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"
 @register(Tags.compatibility)
 def check_settings(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
     """Run every check of this module."""
-    return [*check_database(), *check_installed_apps(), *check_cors(), *check_setting_types()]
+    return [
+        *check_database(),
+        *check_installed_apps(),
+        *check_cors(),
+        *check_setting_types(),
+        *check_setting_values(),
+    ]
 
 
 def check_database() -> list[CheckMessage]:
@@ -97,6 +104,38 @@ def check_cors() -> list[CheckMessage]:
                 f"'{CORS_MIDDLEWARE}' is not in MIDDLEWARE.",
                 hint="Add it as high as possible, before CommonMiddleware.",
                 id="pageviews.E004",
+            )
+        )
+    return errors
+
+
+#: Cassandra's largest TTL is 20 years.
+MAX_RETENTION_DAYS = 20 * 365
+
+
+def check_setting_values() -> list[CheckMessage]:
+    """Values of the right type that still cannot work."""
+    errors: list[CheckMessage] = []
+    names = getattr(settings, "PAGEVIEWS_PARAM_NAMES", {})
+    if isinstance(names, dict):
+        unknown = sorted(set(names) - CLIENT_FIELDS)
+        wire = list(names.values())
+        if unknown or not all(isinstance(v, str) and v for v in wire) or len(set(wire)) != len(wire):
+            errors.append(
+                Error(
+                    "PAGEVIEWS_PARAM_NAMES must map field names to distinct, non-empty wire names"
+                    + (f"; unknown fields: {', '.join(unknown)}" if unknown else "")
+                    + ".",
+                    hint=f"Fields: {', '.join(sorted(CLIENT_FIELDS))}.",
+                    id="pageviews.E008",
+                )
+            )
+    retention = getattr(settings, "PAGEVIEWS_RETENTION_DAYS", None)
+    if isinstance(retention, int) and not 1 <= retention <= MAX_RETENTION_DAYS:
+        errors.append(
+            Error(
+                f"PAGEVIEWS_RETENTION_DAYS is {retention}; it must be None or 1 to {MAX_RETENTION_DAYS} days.",
+                id="pageviews.E009",
             )
         )
     return errors

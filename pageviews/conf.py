@@ -232,7 +232,7 @@ class Conf:
     def DOWNLOAD_EXTENSIONS(self) -> tuple[str, ...]:
         """File extensions (lower case, no dot) that make a link a download."""
         value: list[str] | tuple[str, ...] = _get("DOWNLOAD_EXTENSIONS")
-        return tuple(value)
+        return tuple(str(ext).lower().lstrip(".") for ext in value)
 
 
 conf = Conf()

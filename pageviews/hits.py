@@ -36,6 +36,7 @@ FIELD_CAPS: Mapping[str, int] = {
 }
 #: Longest stored user agent (a server-side field, from the header).
 USERAGENT_CAP = 512
+MIN_PIXELRATIO = 0.1
 MAX_PIXELRATIO = 16.0
 #: Longest engaged time accepted for one pageview: a day, in milliseconds.
 MAX_ENGAGED_MS = 24 * 60 * 60 * 1000
@@ -92,7 +93,7 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class Engagement:
-    """The engaged (visible, focused) time of one pageview so far."""
+    """The engaged time (the page visible) of one pageview so far."""
 
     app: uuid.UUID
     pv: uuid.UUID
@@ -181,14 +182,14 @@ def clean_language(value: object) -> str:
 
 
 def clean_pixelratio(value: object) -> float | None:
-    """A device pixel ratio in (0, 16], else None."""
+    """A device pixel ratio in [0.1, 16] (browsers zoom from 0.25 to 5), else None."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return None
     try:
         ratio = float(value)
     except ValueError:
         return None
-    if not math.isfinite(ratio) or not 0 < ratio <= MAX_PIXELRATIO:
+    if not math.isfinite(ratio) or not MIN_PIXELRATIO <= ratio <= MAX_PIXELRATIO:
         return None
     return ratio
 

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from . import enrich, hits, privacy, store
 from .conf import conf
@@ -51,13 +52,14 @@ def ingest(request: CollectRequest) -> Outcome:
         return Outcome("invalid")
     if not store.known_apps.is_active(app):
         return Outcome("unknown app")
-    origin = request.headers.get("Origin")
+    origin = sending_origin(request.headers)
     if origin is not None and not store.known_apps.origin_allowed(app, origin):
         return Outcome("origin not allowed")
     opted_out = conf.PRIVACY_SIGNALS != "ignore" and privacy.opted_out(request.headers)
     if opted_out and conf.PRIVACY_SIGNALS == "drop":
         return Outcome("opted out")
-    if enrich.parse_agent(request.useragent).is_bot and not conf.STORE_BOTS:
+    useragent = hits.clean_text(request.useragent, hits.USERAGENT_CAP)  # as stored, so is_bot agrees
+    if enrich.parse_agent(useragent).is_bot and not conf.STORE_BOTS:
         return Outcome("bot")
     if kind == "engagement":
         engagement = hits.parse_engagement(request.fields, received_at=request.received_at)
@@ -79,6 +81,21 @@ def ingest(request: CollectRequest) -> Outcome:
         return Outcome("invalid")
     store.writer.save(_enriched(hit, request, app))
     return Outcome("stored", cookies)
+
+
+def sending_origin(headers: Mapping[str, str]) -> str | None:
+    """The page's origin: the Origin header (beacons), else the Referer's (image requests); None if unknown.
+
+    Browsers send ``Origin: null`` and no Referer under strict referrer
+    policies: no information, so no check.
+    """
+    origin = headers.get("Origin")
+    if origin and origin != "null":
+        return origin
+    referer = urlsplit(headers.get("Referer", ""))
+    if referer.scheme in ("http", "https") and referer.netloc:
+        return f"{referer.scheme}://{referer.netloc}".lower()
+    return None
 
 
 Identities = tuple[hits.Identity | None, hits.Identity | None]

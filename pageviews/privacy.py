@@ -19,6 +19,8 @@ def anonymize_ip(ip: str) -> str:
         address = ipaddress.ip_address(ip)
     except ValueError:
         return ""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
     network = ipaddress.ip_network(f"{address}/{KEEP_BITS[address.version]}", strict=False)
     return str(network.network_address)
 

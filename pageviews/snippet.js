@@ -133,6 +133,9 @@
   }
   if (options.outbound || options.downloads) {
     var clicked = function (event) {
+      if (event.type === "auxclick" && event.button !== 1) {
+        return; /* only the middle button opens a link; not the context menu */
+      }
       var a = event.target;
       while (a && !(a.tagName === "A" && a.href)) {
         a = a.parentNode;

@@ -280,6 +280,10 @@ class KnownApps:
         self._refreshing = False
 
 
+class SaltUnavailableError(Exception):
+    """The day's cookieless salt could not be read or created."""
+
+
 class Salts:
     """Daily secrets for cookieless ids, shared by every process through Cassandra.
 
@@ -292,12 +296,23 @@ class Salts:
     def __init__(self) -> None:
         self._cache: dict[date, bytes] = {}
         self._lock = threading.Lock()
+        self._retry_at = 0.0
+
+    #: After a failure to reach Cassandra, requests fail fast for this many seconds.
+    RETRY_SECONDS = 5.0
 
     def for_day(self, day: date) -> bytes:
+        """The salt of UTC ``day``; raises (quickly, during the back-off) when Cassandra cannot give it."""
         salt = self._cache.get(day)
         if salt is None:
+            if time.monotonic() < self._retry_at:
+                raise SaltUnavailableError(f"no salt for {day}: Cassandra failed less than {self.RETRY_SECONDS} s ago")
             with self._lock:
-                salt = self._cache.get(day) or self._load_or_create(day)
+                try:
+                    salt = self._cache.get(day) or self._load_or_create(day)
+                except Exception:
+                    self._retry_at = time.monotonic() + self.RETRY_SECONDS
+                    raise
                 self._cache = {d: s for d, s in self._cache.items() if d >= day - timedelta(days=1)}
                 self._cache[day] = salt
         return salt
@@ -311,14 +326,13 @@ class Salts:
         expires = datetime.combine(day + timedelta(days=2), datetime.min.time(), UTC)
         ttl = max(int((expires - datetime.now(UTC)).total_seconds()), 1)
         table = qualified(keyspace, "salts")
+        candidate = secrets.token_bytes(32)
         row = session.execute(
             f"INSERT INTO {table} (day, salt) VALUES (%s, %s) IF NOT EXISTS USING TTL %s",  # noqa: S608
-            (day, secrets.token_bytes(32), ttl),
+            (day, candidate, ttl),
         ).one()
-        # Applied: read our value back; not applied: the row holds the winner's salt.
-        if row.get("salt") is None:
-            row = session.execute(f"SELECT salt FROM {table} WHERE day = %s", (day,)).one()  # noqa: S608
-        salt: bytes = row["salt"]
+        # Applied: ours is the day's salt; not applied: the result row holds the winner's.
+        salt: bytes = candidate if row["[applied]"] else row["salt"]
         return salt
 
 

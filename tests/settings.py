@@ -1,10 +1,13 @@
 """Settings of the test suite: SQLite in memory as ``default``, a throw-away Cassandra keyspace."""
 
 import os
+from pathlib import Path
+
+BASE = Path(__file__).resolve().parent
 
 SECRET_KEY = "tests-only"
 DEBUG = False
-ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "127.0.0.2", "localhost"]  # 127.0.0.2: the browser tests' other site
 USE_TZ = True
 TIME_ZONE = "UTC"
 
@@ -29,6 +32,7 @@ ROOT_URLCONF = "tests.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
     }

@@ -94,3 +94,35 @@ def test_w001_reads_the_registered_connection(cassandra_keyspace: str) -> None:
     assert list(App.objects.limit(1)) is not None  # connected and queried
     assert "lazy_connect" not in DATABASES["cassandra"]["OPTIONS"]["connection"]
     assert ids() == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("PAGEVIEWS_IP_MODE", "hashed"), ("PAGEVIEWS_PRIVACY_SIGNALS", "respect"), ("PAGEVIEWS_IP_MODE", "")],
+)
+def test_e007_value_not_among_the_choices(name: str, value: str) -> None:
+    with override_settings(**{name: value}):
+        [message] = check_settings()
+        assert message.id == "pageviews.E007"
+        assert name in message.msg
+        assert repr(value) in message.msg
+
+
+@pytest.mark.parametrize(
+    "names",
+    [{"appp": "a"}, {"app": ""}, {"app": "x", "path": "x"}, {"app": 5}],
+)
+def test_e008_param_names_that_cannot_work(names: dict[str, object]) -> None:
+    with override_settings(PAGEVIEWS_PARAM_NAMES=names):
+        assert ids() == ["pageviews.E008"]
+
+
+def test_param_names_that_work() -> None:
+    with override_settings(PAGEVIEWS_PARAM_NAMES={"app": "a", "path": "p", "utm_source": "s"}):
+        assert ids() == []
+
+
+@pytest.mark.parametrize(("days", "expected"), [(0, ["pageviews.E009"]), (-3, ["pageviews.E009"]), (400, [])])
+def test_e009_retention_days(days: int, expected: list[str]) -> None:
+    with override_settings(PAGEVIEWS_RETENTION_DAYS=days):
+        assert ids() == expected

@@ -248,6 +248,26 @@ def test_registered_origin_is_stored_other_origins_are_not(
     assert sorted(row.path for row in stored(app.id)) == ["/a", "/b"]
 
 
+def test_image_requests_are_checked_by_their_referer(
+    client: Client, make_app: Callable[..., App], stored: Stored
+) -> None:
+    app = make_app(url="https://blog.test/")
+    for referer, path in (
+        ("https://blog.test/post/1", "/a"),
+        ("https://evil.test/copied-snippet", "/b"),
+        ("", "/c"),  # no Referer (a strict referrer policy): no information, stored
+    ):
+        response = client.get(URL, fields(app, path=path), HTTP_REFERER=referer)
+        assert response.status_code == 200
+    assert sorted(row.path for row in stored(app.id)) == ["/a", "/c"]
+
+
+def test_origin_null_is_no_information(client: Client, make_app: Callable[..., App], stored: Stored) -> None:
+    app = make_app(url="https://blog.test/")
+    client.post(URL, fields(app, path="/null"), HTTP_ORIGIN="null")
+    assert [row.path for row in stored(app.id)] == ["/null"]
+
+
 def test_hits_in_the_same_millisecond_are_all_kept(client: Client, app: App, stored: Stored) -> None:
     for i in range(50):
         client.get(URL, fields(app, path=f"/burst/{i}"))

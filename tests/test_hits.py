@@ -119,6 +119,9 @@ def test_clean_language(value: object, expected: str) -> None:
         (3, 3.0),
         (1.25, 1.25),
         ("0", None),
+        ("0.05", None),
+        ("1e-50", None),  # would be 0.0 as Cassandra's float
+        ("0.25", 0.25),
         ("-1", None),
         ("17", None),
         ("nan", None),
