@@ -8,8 +8,12 @@ def other_view(request: HttpRequest) -> HttpResponse:
 
 
 def browser_page(request: HttpRequest, name: str) -> HttpResponse:
-    """The page of tests/browser/: the snippet for the app id ``?app=``, titled ``?title=``."""
-    context = {"app_id": request.GET.get("app", ""), "title": request.GET.get("title", "Browser test page")}
+    """The page of tests/browser/: the snippet for the app id ``?app=``, titled ``?title=``; ``?spa=1``: SPA mode."""
+    context = {
+        "app_id": request.GET.get("app", ""),
+        "title": request.GET.get("title", "Browser test page"),
+        "spa": request.GET.get("spa") == "1",
+    }
     return render(request, "browser/page.html", context)
 
 

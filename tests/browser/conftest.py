@@ -251,7 +251,11 @@ def _asyncio_loop_running() -> bool:
 def chromium(playwright: Playwright) -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (`make browser` does, as root)")
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    # The user agent is set for the whole browser too: beacons sent while a page
+    # unloads (the engagement beacon on pagehide) leave from the browser process,
+    # without the per-context override, and HeadlessChrome's own UA is a bot's.
+    args = [*CHROMIUM_ARGS, f"--user-agent={USER_AGENT}"]
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
     yield browser
     browser.close()
 

@@ -6,15 +6,18 @@ a real deployment: ``site`` is cross-site, ``same_site`` only cross-origin.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext
 
+from pageviews import store
 from pageviews.conf import conf
-from pageviews.models import App
+from pageviews.models import App, Engagement
 from tests.browser.conftest import USER_AGENT, Servers, Tab, WaitForPageviews
 
 pytestmark = pytest.mark.browser
@@ -198,3 +201,45 @@ def test_the_snippet_logs_no_console_errors(
     assert tab.console_errors == []
     assert tab.page_errors == []
     assert tab.failed_requests == []
+
+
+def test_a_spa_navigation_records_a_second_pageview(
+    servers: Servers, tab: Tab, make_app: MakeApp, wait_for_pageviews: WaitForPageviews
+) -> None:
+    site, page = servers.same_site, tab.page  # same site: the visitor cookie comes back
+    app = make_app(url=f"{site.origin}/")
+    page.goto(site.page_url("spa", app.id, "SPA") + "&spa=1")
+    wait_for_pageviews(app.id)
+    page.evaluate("history.replaceState({}, '', location.href)")  # same page: no pageview
+    page.evaluate("history.pushState({}, '', '/browser/spa/inbox/'); document.title = 'Inbox'")
+    rows = wait_for_pageviews(app.id, count=2)
+    page.wait_for_timeout(300)  # time for a wrongly double-fired beacon to arrive
+    rows = wait_for_pageviews(app.id, count=2)
+    assert sorted(row.path for row in rows) == ["/browser/spa/", "/browser/spa/inbox/"]
+    second = next(row for row in rows if row.path == "/browser/spa/inbox/")
+    assert second.referrer.startswith(f"{site.origin}/browser/spa/?")
+    assert len({row.pv for row in rows}) == 2
+    assert len({row.visitor for row in rows}) == 1
+
+
+def test_the_engagement_beacon_records_the_time_on_page(
+    servers: Servers, tab: Tab, make_app: MakeApp, wait_for_pageviews: WaitForPageviews
+) -> None:
+    site, page = servers.site, tab.page
+    app = make_app(url=f"{site.origin}/")
+    page.goto(site.page_url("read", app.id, "Long read"))
+    [row] = wait_for_pageviews(app.id)
+    page.wait_for_timeout(1200)
+    page.goto("about:blank")  # pagehide: the snippet sends the engaged time
+    deadline = time.monotonic() + 10
+    engaged: list[Any] = []
+    while not engaged and time.monotonic() < deadline:
+        assert store.writer.stats.wait_idle(10)
+        today = datetime.now(UTC).date()
+        engaged = [
+            e for day in (today - timedelta(days=1), today) for e in Engagement.objects.filter(app=app.id, day=day)
+        ]
+        time.sleep(0.05)
+    [engagement] = engaged
+    assert engagement.pv == row.pv
+    assert 1200 <= engagement.engaged_ms < 30_000
