@@ -10,7 +10,8 @@ cd "$(dirname "$0")/../example_project"
 "$python" manage.py setup_demo
 echo
 echo "  The example site is at http://127.0.0.1:8000/ — click through its pages;"
-echo "  each one is stored in Cassandra (manage.py list_apps, cqlsh)."
+echo "  each one is stored in Cassandra. The dashboard: http://127.0.0.1:8000/pageviews/dashboard/"
+echo "  (sign in as demo / demo)."
 echo "  Stop with Ctrl-C (Cassandra is stopped too if the demo started it)."
 echo
 exec "$python" manage.py runserver 127.0.0.1:8000

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -14,8 +17,10 @@ from cassandra.concurrent import execute_concurrent_with_args
 from cassandra.cqlengine import CQLEngineException
 
 from . import store
+from .checks import MAX_RETENTION_DAYS
 from .hits import parse_uuid
 from .models import App
+from .periods import PeriodError, zone
 
 
 class RegistryError(ValueError):
@@ -53,15 +58,36 @@ def origin_of(url: str) -> str:
 
 
 @cassandra_errors()
-def register_app(name: str, url: str, origins: Iterable[str] = (), app_id: uuid.UUID | None = None) -> App:
+def register_app(
+    name: str,
+    url: str,
+    origins: Iterable[str] = (),
+    app_id: uuid.UUID | None = None,
+    timezone: str = "UTC",
+    retention_days: int | None = None,
+) -> App:
     """Create an active app; its URL's origin is always allowed, plus ``origins``."""
     name = name.strip()
     if not name:
         raise RegistryError("the app name is empty")
     allowed = {origin_of(url), *(origin_of(origin) for origin in origins)}
+    try:
+        zone(timezone)
+    except PeriodError as exc:
+        raise RegistryError(str(exc)) from None
+    if retention_days is not None and not 1 <= retention_days <= MAX_RETENTION_DAYS:
+        raise RegistryError(f"retention must be 1 to {MAX_RETENTION_DAYS} days, not {retention_days}")
     if app_id is not None and App.objects.filter(id=app_id).count():
         raise RegistryError(f"an app with id {app_id} already exists")
-    app: App = App.create(id=app_id or uuid.uuid4(), name=name, url=url.strip(), origins=allowed, active=True)
+    app: App = App.create(
+        id=app_id or uuid.uuid4(),
+        name=name,
+        url=url.strip(),
+        origins=allowed,
+        active=True,
+        timezone=timezone,
+        retention_days=retention_days,
+    )
     store.known_apps.invalidate()
     return app
 
@@ -76,6 +102,24 @@ def get_app(app_id: str) -> App:
     if app is None:
         raise RegistryError(f"no app with id {parsed}")
     return app
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@cassandra_errors()
+def issue_token(app_id: str) -> tuple[App, str]:
+    """A new stats API read token for the app (replacing any older one); only its hash is stored."""
+    app = get_app(app_id)
+    token = secrets.token_urlsafe(32)
+    app.update(token_hash=hash_token(token))
+    return app, token
+
+
+def token_matches(app: App, token: str) -> bool:
+    """Whether ``token`` is the app's current read token (constant-time comparison)."""
+    return bool(app.token_hash) and hmac.compare_digest(app.token_hash, hash_token(token))
 
 
 @cassandra_errors()

@@ -83,6 +83,10 @@ class Report:
         }
 
 
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
 def app_timezone(app: App) -> ZoneInfo:
     return periods.zone(app.timezone or "UTC")
 

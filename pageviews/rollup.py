@@ -146,3 +146,23 @@ def rollup(app: uuid.UUID, tz: ZoneInfo, first: date, last: date) -> list[date]:
         store_day(app, day, live_day(app, day, tz))
         written.append(day)
     return written
+
+
+def run(
+    apps: Iterable[Any], since: date | None, until: date | None, now: datetime | None = None
+) -> list[tuple[Any, list[date]]]:
+    """The rollup job: for each app, its local days ``since``..``until``.
+
+    Defaults: from two days ago (late engagement beacons are then counted on
+    the next run) to yesterday, in each app's timezone. Today is never rolled
+    up: reports read it live.
+    """
+    now = now or datetime.now(UTC)
+    done = []
+    for app in apps:
+        tz = periods.zone(app.timezone or "UTC")
+        today = now.astimezone(tz).date()
+        last = min(until or today - timedelta(days=1), today - timedelta(days=1))
+        first = since or today - timedelta(days=2)
+        done.append((app, rollup(app.id, tz, first, last) if first <= last else []))
+    return done

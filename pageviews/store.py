@@ -157,6 +157,10 @@ class Writer:
             return
         future.add_callbacks(self.stats.succeed, self.stats.fail)
 
+    def pageview_statement(self) -> tuple[Any, Any]:
+        """The session and the prepared pageview INSERT (with its TTL marker), for bulk loaders."""
+        return self._statement("pageviews", ("app", "day", "id", *PAGEVIEW_COLUMNS), ttl=True)
+
     def save(self, hit: Hit, hit_id: uuid.UUID | None = None) -> uuid.UUID:
         """Start writing a pageview and return its TimeUUID id."""
         hit_id = hit_id or uuid_from_time(hit.received_at)

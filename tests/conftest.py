@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from pageviews import store
+from pageviews.hits import Identity, parse_hit
 from pageviews.models import App, Pageview
 from pageviews.registry import register_app
 
@@ -65,3 +66,15 @@ def stored_pageviews(app_id: uuid.UUID) -> list[Any]:
 @pytest.fixture
 def stored(cassandra_keyspace: str) -> Callable[[uuid.UUID], list[Any]]:
     return stored_pageviews
+
+
+def write_pageviews(app: App, count: int, path: str = "/", at: datetime | None = None) -> None:
+    """Store ``count`` pageviews of new visitors, a second apart back from ``at`` (default now)."""
+    at = at or datetime.now(UTC)
+    for n in range(count):
+        identity = Identity(uuid.uuid4(), uuid.uuid4(), new_visitor=True, new_session=True)
+        received_at = at - timedelta(seconds=n)
+        hit = parse_hit({"app": str(app.id), "path": path}, identity, ip="", useragent="", received_at=received_at)
+        assert hit is not None
+        store.writer.save(hit)
+    assert store.writer.stats.wait_idle(10)

@@ -80,6 +80,8 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
+# The pageviews dashboard (/pageviews/dashboard/) is for staff: sign in through the admin.
+LOGIN_URL = "/admin/login/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The example's site is registered by `manage.py setup_demo` under this id.

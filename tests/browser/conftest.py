@@ -31,6 +31,7 @@ from urllib.parse import parse_qs, urlencode
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.test.utils import override_settings
@@ -171,7 +172,7 @@ class LiveServer:
         self.host = host
         self.log = RequestLog()
         self._httpd = ThreadedWSGIServer((host, 0), WSGIRequestHandler, allow_reuse_address=False)
-        self._httpd.set_app(_Recording(WSGIHandler(), self.log))
+        self._httpd.set_app(_Recording(StaticFilesHandler(WSGIHandler()), self.log))
         self.port: int = self._httpd.server_address[1]
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name=f"server {self.origin}", daemon=True

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ...hits import parse_uuid
-from ...registry import RegistryError, register_app
+from ...registry import RegistryError, issue_token, register_app
 
 
 class Command(BaseCommand):
@@ -23,6 +23,9 @@ class Command(BaseCommand):
             help="Another origin allowed to send pageviews (repeatable); the URL's own origin always is.",
         )
         parser.add_argument("--id", dest="app_id", help="Use this UUID as the app id (e.g. when migrating).")
+        parser.add_argument("--timezone", default="UTC", help="IANA timezone of the reports' days (default UTC).")
+        parser.add_argument("--retention-days", type=int, help="Keep raw hits this many days (default: forever).")
+        parser.add_argument("--token", action="store_true", help="Also issue a stats API read token.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         app_id = None
@@ -31,10 +34,20 @@ class Command(BaseCommand):
             if app_id is None:
                 raise CommandError(f"{options['app_id']!r} is not a valid app id (a UUID)")
         try:
-            app = register_app(options["name"], options["url"], options["origin"], app_id=app_id)
+            app = register_app(
+                options["name"],
+                options["url"],
+                options["origin"],
+                app_id=app_id,
+                timezone=options["timezone"],
+                retention_days=options["retention_days"],
+            )
+            token = issue_token(str(app.id))[1] if options["token"] else None
         except RegistryError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"Registered {app.name!r} ({app.url}) with id {app.id}")
         self.stdout.write(f"Allowed origins: {', '.join(sorted(app.origins))}")
         self.stdout.write("Paste this into your base template:")
         self.stdout.write(f'{{% load pageviews %}}{{% pageview_snippet "{app.id}" %}}')
+        if token:
+            self.stdout.write(f"Stats API read token (shown once): {token}")
