@@ -9,7 +9,7 @@ CASSANDRA := devtools/cassandra/cassandra.sh
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help venv cassandra cassandra-stop demo test lint typecheck docs pytest dist clean browser
+.PHONY: help venv cassandra cassandra-stop demo test lint typecheck docs pytest dist clean browser bench bench-reports bench-enrichment wrk
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -58,3 +58,24 @@ test: lint typecheck docs dist pytest  ## Everything CI runs: lint, types, docs,
 
 clean:  ## Remove build outputs (not the venv nor Cassandra's data)
 	rm -rf build dist docs/_build .mypy_cache .ruff_cache .pytest_cache *.egg-info
+
+BENCH_STAMP := $(VENV)/.bench-stamp
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,dev,docs,bench]'
+	@touch $@
+
+wrk:  ## Make sure the wrk load generator is installed (Debian's package)
+	@if command -v wrk >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	else echo "error: wrk is missing; install Debian's wrk package (apt-get install wrk) as root" >&2; exit 1; fi
+
+bench: $(BENCH_STAMP) wrk  ## Ingest benchmark: collect vs baseline vs the recipe's Flask apps, under gunicorn + wrk
+	PYTHON=$(BIN)/python $(CASSANDRA) run -- $(BIN)/python -m benchmarks.ingest.run
+	PYTHON=$(BIN)/python $(CASSANDRA) run -- $(BIN)/python -m benchmarks.ingest.bulk
+
+bench-reports: $(STAMP)  ## Report benchmark: 1,000,000 pageviews, rollup, 30-day dashboard vs raw scan
+	PYTHON=$(BIN)/python $(CASSANDRA) run -- $(BIN)/python benchmarks/reports.py
+
+bench-enrichment: $(STAMP)  ## Per-hit enrichment cost with and without cache
+	$(BIN)/python benchmarks/enrichment.py

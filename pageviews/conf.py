@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 YEAR_SECONDS = 365 * 24 * 60 * 60
 
@@ -62,10 +64,22 @@ SETTINGS: tuple[Setting, ...] = (
     ),
 )
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
+#: Values read so far; emptied whenever a setting changes (override_settings in tests).
+_values: dict[str, Any] = {}
+_MISSING = object()
 
 
 def _get(name: str) -> Any:
-    return getattr(settings, f"PAGEVIEWS_{name}", _BY_NAME[name].default)
+    """The setting's value, cached: the request path reads settings without a lookup miss each time."""
+    value = _values.get(name, _MISSING)
+    if value is _MISSING:
+        value = _values[name] = getattr(settings, f"PAGEVIEWS_{name}", _BY_NAME[name].default)
+    return value
+
+
+@receiver(setting_changed)
+def _forget_values(**kwargs: Any) -> None:
+    _values.clear()
 
 
 class Conf:

@@ -225,6 +225,7 @@ def parse_hit(
     ip: object,
     useragent: object,
     received_at: datetime,
+    app: uuid.UUID | None = None,
 ) -> Hit | None:
     """Validate one pageview; None when the app id is missing or malformed.
 
@@ -232,9 +233,10 @@ def parse_hit(
     keys outside :data:`CLIENT_FIELDS` are ignored. ``identity`` is None when
     no visitor or session id may be stored. ``ip``, ``useragent`` and
     ``received_at`` come from the request itself, never from ``params``. A
-    missing or malformed pageview key ``pv`` gets a fresh one.
+    missing or malformed pageview key ``pv`` gets a fresh one. A caller that
+    has parsed the app id already passes it as ``app``.
     """
-    app = parse_uuid(params.get("app"))
+    app = app or parse_uuid(params.get("app"))
     if app is None:
         return None
     return Hit(

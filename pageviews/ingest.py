@@ -75,7 +75,7 @@ def ingest(request: CollectRequest) -> Outcome:
         store.writer.save_event(event)
         return Outcome("stored", cookies)
     hit = hits.parse_hit(
-        request.fields, identity, ip=request.ip, useragent=request.useragent, received_at=request.received_at
+        request.fields, identity, ip=request.ip, useragent=useragent, received_at=request.received_at, app=app
     )
     if hit is None:  # pragma: no cover - the app id was checked above
         return Outcome("invalid")

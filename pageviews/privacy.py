@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 #: Leading bits kept by anonymisation: IPv4 drops the last octet, IPv6 the last 80 bits.
 KEEP_BITS = {4: 24, 6: 48}
+_MASKS = {4: ~((1 << (32 - KEEP_BITS[4])) - 1), 6: ~((1 << (128 - KEEP_BITS[6])) - 1)}
 
 
 def anonymize_ip(ip: str) -> str:
@@ -21,8 +22,7 @@ def anonymize_ip(ip: str) -> str:
         return ""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
-    network = ipaddress.ip_network(f"{address}/{KEEP_BITS[address.version]}", strict=False)
-    return str(network.network_address)
+    return str(type(address)(int(address) & _MASKS[address.version]))
 
 
 def stored_ip(ip: str, mode: str) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from cassandra.cqlengine import connection as cqlengine_connection
 from cassandra.util import uuid_from_time
 from django.db import connections
 
@@ -64,6 +65,10 @@ class CassandraNotConfiguredError(Exception):
     """No django-cassandra-engine database is configured."""
 
 
+class CassandraUnavailableError(Exception):
+    """The driver has no session (it could not connect)."""
+
+
 def cassandra_alias() -> str:
     """``PAGEVIEWS_DATABASE``, else the first django_cassandra_engine alias."""
     if conf.DATABASE:
@@ -85,9 +90,21 @@ def qualified(keyspace: str, table: str) -> str:
 
 
 def session_and_keyspace() -> tuple[Any, str]:
-    """The shared driver session and the keyspace of the Cassandra alias."""
-    wrapper = connections[cassandra_alias()]
-    return wrapper.connection.session, wrapper.settings_dict["NAME"]
+    """The shared driver session and the keyspace of the Cassandra alias.
+
+    With ``lazy_connect``, cqlengine marks the connection as made before it is
+    (its handle_lazy_connect clears the flag, then connects under a lock), so a
+    second thread can get ``None`` meanwhile: wait on that lock for the first.
+    """
+    alias = cassandra_alias()
+    wrapper = connections[alias]
+    session = wrapper.connection.session
+    if session is None:
+        with cqlengine_connection.get_connection(alias).lazy_connect_lock:
+            session = wrapper.connection.session
+    if session is None:
+        raise CassandraUnavailableError(f"no Cassandra session for {alias!r}")
+    return session, wrapper.settings_dict["NAME"]
 
 
 @dataclass

@@ -10,5 +10,6 @@ urlpatterns = [
     path("blog/", views.page, {"name": "blog"}, name="blog"),
     path("contact/", views.page, {"name": "contact"}, name="contact"),
     path("pageviews/", include("pageviews.urls")),
+    path("bench/baseline/", views.baseline_pixel),  # the ingest benchmark's no-op baseline
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from pageviews.collect import pixel_response
+
 PAGES = {
     "home": "Home",
     "about": "About us",
@@ -13,3 +15,8 @@ PAGES = {
 
 def page(request: HttpRequest, name: str) -> HttpResponse:
     return render(request, f"site_pages/{name}.html", {"page_title": PAGES[name], "pages": PAGES})
+
+
+def baseline_pixel(request: HttpRequest) -> HttpResponse:
+    """The ingest benchmark's baseline: the collector's GIF and headers, and nothing else."""
+    return pixel_response(request)
