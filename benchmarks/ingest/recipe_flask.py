@@ -76,7 +76,7 @@ def pageview() -> Any:
         useragent=request.headers["User-Agent"],
         pixelratio=float(data.get("pixelratio") or 1),
     )
-    query = "INSERT INTO pageviews (%s) VALUES (%s)" % (",".join(data.keys()), ",".join(["%s"] * len(data)))  # noqa: S608, UP031
+    query = "INSERT INTO pageviews (%s) VALUES (%s)" % (",".join(data.keys()), ",".join(["%s"] * len(data)))  # noqa: UP031
     app.db.execute(query, list(data.values()))  # type: ignore[attr-defined]
     # Prevent HTTP caching.
     response.headers["Last-Modified"] = now
