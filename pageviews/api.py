@@ -10,6 +10,8 @@ from .access import bearer_token, is_staff, may_read
 from .periods import PeriodError, resolve
 from .registry import RegistryError, cassandra_errors, get_app
 
+UNAVAILABLE = "the stats store (Cassandra) is unavailable; try again later"
+
 
 def _error(status: int, message: str) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
@@ -25,17 +27,22 @@ def _refusal(request: HttpRequest) -> JsonResponse:
 @require_GET
 def stats(request: HttpRequest, app_id: str) -> JsonResponse:
     """``GET .../api/apps/<id>/stats/?period=7d[&since=&until=][&limit=10]``: the report as JSON."""
+    if not is_staff(request) and not bearer_token(request):
+        return _refusal(request)
     try:
         with cassandra_errors():
             app = get_app(app_id)
     except RegistryError as exc:
         if str(exc).startswith("cannot use Cassandra"):
-            return _error(503, str(exc))
+            return _error(503, UNAVAILABLE)
         return _error(404, str(exc)) if is_staff(request) else _refusal(request)  # no probing for ids
     if not may_read(request, app):
         return _refusal(request)
     try:
         limit = min(max(int(request.GET.get("limit", reports.BREAKDOWN_LIMIT)), 1), 1000)
+    except ValueError:
+        return _error(400, "limit must be a whole number from 1 to 1000")
+    try:
         period = resolve(
             request.GET.get("period", "7d"),
             reports.app_timezone(app),
@@ -43,12 +50,12 @@ def stats(request: HttpRequest, app_id: str) -> JsonResponse:
             request.GET.get("since"),
             request.GET.get("until"),
         )
-    except (PeriodError, ValueError) as exc:
+    except PeriodError as exc:
         return _error(400, str(exc))
     try:
         with cassandra_errors():
             report = reports.build(app, period)
             current = reports.current_visitors(app)
-    except RegistryError as exc:
-        return _error(503, str(exc))
+    except RegistryError:
+        return _error(503, UNAVAILABLE)
     return JsonResponse({**report.as_dict(limit), "current_visitors": current})

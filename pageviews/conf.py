@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +47,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("APPS_REFRESH_SECONDS", (int, float), 30),
     Setting("MAX_BODY_BYTES", (int,), 8192),
     Setting("COLLECT_PATH", (str,), "collect/"),
+    Setting("SPOOL_DIR", (str,), os.path.join(tempfile.gettempdir(), "django-pageviews-spool")),
+    Setting("SPOOL_FSYNC", (str,), "interval", choices=("always", "interval", "never")),
+    Setting("AUTO_REPLAY", (bool,), True),
     Setting("ROLLUP_TOP_N", (int,), 100),
     Setting("RETENTION_DAYS", (int, _NONE), None),
     Setting("PARAM_NAMES", (dict,), {}),
@@ -174,6 +179,24 @@ class Conf:
     def RETENTION_DAYS(self) -> int | None:
         """Days raw hits are kept (Cassandra TTL set at write time), unless the app sets its own; None: forever."""
         value: int | None = _get("RETENTION_DAYS")
+        return value
+
+    @property
+    def SPOOL_DIR(self) -> str:
+        """Directory of the spool files (failed writes kept for replay); use durable storage."""
+        value: str = _get("SPOOL_DIR")
+        return value
+
+    @property
+    def SPOOL_FSYNC(self) -> str:
+        """``always`` (fsync each spooled hit), ``interval`` (at most once a second) or ``never``."""
+        value: str = _get("SPOOL_FSYNC")
+        return value
+
+    @property
+    def AUTO_REPLAY(self) -> bool:
+        """Replay the spool in the background once Cassandra accepts writes again."""
+        value: bool = _get("AUTO_REPLAY")
         return value
 
     @property

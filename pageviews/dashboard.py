@@ -35,19 +35,26 @@ PERIOD_LABELS = {
 }
 
 
+def _unavailable(request: HttpRequest) -> HttpResponse:
+    return render(request, "pageviews/unavailable.html", status=503)
+
+
 @staff_required
 def index(request: HttpRequest) -> HttpResponse:
-    with cassandra_errors():
+    try:
         apps = list_apps()
+    except RegistryError:
+        return _unavailable(request)
     return render(request, "pageviews/index.html", {"apps": apps})
 
 
 @staff_required
 def app_page(request: HttpRequest, app_id: str) -> HttpResponse:
     try:
-        with cassandra_errors():
-            app = get_app(app_id)
+        app = get_app(app_id)
     except RegistryError as exc:
+        if str(exc).startswith("cannot use Cassandra"):
+            return _unavailable(request)
         raise Http404(str(exc)) from None
     name = request.GET.get("period", "30d")
     error = None
@@ -58,9 +65,12 @@ def app_page(request: HttpRequest, app_id: str) -> HttpResponse:
     except PeriodError as exc:
         error = str(exc)
         period = resolve("30d", reports.app_timezone(app), reports.now())
-    with cassandra_errors():
-        report = reports.build(app, period)
-        current = reports.current_visitors(app)
+    try:
+        with cassandra_errors():
+            report = reports.build(app, period)
+            current = reports.current_visitors(app)
+    except RegistryError:
+        return _unavailable(request)
     chart = {
         "labels": [point.start.isoformat() for point in report.series],
         "x": [int(point.start.timestamp()) for point in report.series],

@@ -27,7 +27,13 @@ class RegistryError(ValueError):
     """A bad argument or an unreachable database, with a one-line message for the user."""
 
 
-_DATABASE_ERRORS = (NoHostAvailable, DriverException, CQLEngineException, store.CassandraNotConfiguredError)
+_DATABASE_ERRORS = (
+    NoHostAvailable,
+    DriverException,
+    CQLEngineException,
+    store.CassandraNotConfiguredError,
+    store.CassandraUnavailableError,
+)
 
 
 @contextmanager

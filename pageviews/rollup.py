@@ -143,7 +143,11 @@ def rollup(app: uuid.UUID, tz: ZoneInfo, first: date, last: date) -> list[date]:
     """Roll up the local days ``first``..``last`` of one app; returns the days written."""
     written = []
     for day in periods.days_between(first, last):
-        store_day(app, day, live_day(app, day, tz))
+        figures = live_day(app, day, tz)
+        if not figures.pageviews and load_days(app, [day]).get(day, Figures()).pageviews:
+            # The raw rows are gone (retention) but the rollup has them: keep the rollup.
+            continue
+        store_day(app, day, figures)
         written.append(day)
     return written
 

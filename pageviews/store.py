@@ -24,8 +24,11 @@ from django.db import connections
 
 from .conf import conf
 from .hits import Engagement, Event, Hit
+from .spool import Record, ReplayResult, describe, spool
 
 logger = logging.getLogger("pageviews.store")
+#: Seconds a replayed write may take.
+REPLAY_TIMEOUT = 10.0
 
 #: Columns of ``pageviews`` after its key (app, day, id), each a field of :class:`Hit`.
 PAGEVIEW_COLUMNS = (
@@ -162,17 +165,31 @@ class Writer:
         return session, statement
 
     def _write(self, table: str, columns: tuple[str, ...], values: tuple[object, ...], ttl: int | None = None) -> None:
-        """Start one INSERT (``ttl``: seconds to live, 0 forever); never raises: failures are logged, counted."""
+        """Start one INSERT (``ttl``: seconds to live, 0 forever); never raises: a failed write is spooled."""
         self.stats.begin()
+        record: Record = (table, columns, values if ttl is None else (*values, ttl), ttl is not None)
         try:
             session, statement = self._statement(table, columns, ttl is not None)
-            if ttl is not None:
-                values = (*values, ttl)
-            future = session.execute_async(statement, values)
+            future = session.execute_async(statement, record[2])
         except Exception as exc:  # the driver raises many types: never break the page
-            self.stats.fail(exc)
+            self._failed(exc, record)
             return
-        future.add_callbacks(self.stats.succeed, self.stats.fail)
+        future.add_callbacks(self._succeeded, self._failed, errback_args=(record,))
+
+    def _failed(self, exc: BaseException, record: Record) -> None:
+        spool.append(record)  # before counting: once wait_idle() returns, the hit is on disk
+        self.stats.fail(exc)
+
+    def _succeeded(self, _result: object = None) -> None:
+        self.stats.succeed()
+        if conf.AUTO_REPLAY and spool.appended:
+            replayer.kick()
+
+    def write_record(self, record: Record) -> None:
+        """Write one spooled record synchronously (replay); raises on failure."""
+        table, columns, values, ttl = record
+        session, statement = self._statement(table, columns, ttl)
+        session.execute(statement, values, timeout=REPLAY_TIMEOUT)
 
     def pageview_statement(self) -> tuple[Any, Any]:
         """The session and the prepared pageview INSERT (with its TTL marker), for bulk loaders."""
@@ -212,6 +229,9 @@ class AppsSnapshot:
     origins: Mapping[uuid.UUID, frozenset[str]]
     loaded_at: float
     retention_days: Mapping[uuid.UUID, int] = field(default_factory=dict)
+    #: False when the apps could not be read (Cassandra down): hits are then taken
+    #: (and spooled), and the replay drops those of apps that are not active.
+    verified: bool = True
 
     @property
     def all_origins(self) -> frozenset[str]:
@@ -244,10 +264,12 @@ class KnownApps:
         return snap
 
     def is_active(self, app: uuid.UUID) -> bool:
-        return app in self.snapshot().origins
+        snap = self.snapshot()
+        return app in snap.origins or not snap.verified
 
     def origin_allowed(self, app: uuid.UUID, origin: str) -> bool:
-        return origin in self.snapshot().origins.get(app, frozenset())
+        snap = self.snapshot()
+        return origin in snap.origins.get(app, frozenset()) or not snap.verified
 
     def ttl_seconds(self, app: uuid.UUID) -> int:
         """Seconds the app's raw hits live: its retention, else PAGEVIEWS_RETENTION_DAYS; 0 is forever."""
@@ -274,8 +296,13 @@ class KnownApps:
             snap = self._build(session.execute(query))
         except Exception as exc:
             logger.error("could not load the registered apps: %r", exc)
-            # Empty, and stale in one second: retried soon, not on every request.
-            snap = AppsSnapshot(origins={}, loaded_at=time.monotonic() - conf.APPS_REFRESH_SECONDS + 1.0)
+            # Unknown, and stale in one second: retried soon, not on every request.
+            previous = self._snapshot
+            if previous is not None and previous.verified:
+                return previous
+            snap = AppsSnapshot(
+                origins={}, loaded_at=time.monotonic() - conf.APPS_REFRESH_SECONDS + 1.0, verified=False
+            )
         self._snapshot = snap
         return snap
 
@@ -357,6 +384,52 @@ class Salts:
         return salt
 
 
+class Replayer:
+    """Replays the spool: on demand, or in the background after a write succeeds again."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running = False
+        self.last: ReplayResult | None = None
+
+    def run(self) -> ReplayResult:
+        """Replay every spool file now (records of apps no longer active are dropped)."""
+        known_apps.invalidate()
+        snap = known_apps.snapshot()
+        if not snap.verified:
+            raise CassandraUnavailableError("the registered apps cannot be read: the spool is kept")
+        active = set(snap.origins)
+
+        def write(record: Record) -> None:
+            if record[2] and record[2][0] not in active:
+                logger.warning("spooled hit of an unknown or inactive app %s dropped", record[2][0])
+                return
+            writer.write_record(record)
+
+        self.last = spool.replay(write)
+        spool.appended = 0 if not spool.files() else spool.appended
+        return self.last
+
+    def kick(self) -> None:
+        """Start a background replay unless one runs."""
+        with self._lock:
+            if self._running:
+                return
+            self._running = True
+        threading.Thread(target=self._background, name="pageviews-replay", daemon=True).start()
+
+    def _background(self) -> None:
+        try:
+            result = self.run()
+            if result.replayed or result.corrupt:
+                logger.warning("spool replayed: %s", describe(result))
+        except Exception:
+            logger.exception("spool replay failed")
+        finally:
+            self._running = False
+
+
 writer = Writer()
+replayer = Replayer()
 known_apps = KnownApps()
 salts = Salts()

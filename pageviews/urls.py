@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api, dashboard, views
+from . import api, dashboard, health, views
 from .conf import conf
 
 app_name = "pageviews"
@@ -12,4 +12,5 @@ urlpatterns = [
     path("dashboard/", dashboard.index, name="dashboard"),
     path("dashboard/<str:app_id>/", dashboard.app_page, name="dashboard-app"),
     path("api/apps/<str:app_id>/stats/", api.stats, name="api-stats"),
+    path("health/", health.health_view, name="health"),
 ]

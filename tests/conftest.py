@@ -18,9 +18,18 @@ from pageviews import store
 from pageviews.hits import Identity, parse_hit
 from pageviews.models import App, Pageview
 from pageviews.registry import register_app
+from pageviews.spool import spool
 
 #: A real desktop browser's user agent: hits without one, or from bots, are not stored by default.
 BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+
+
+@pytest.fixture(autouse=True)
+def spool_dir(tmp_path: Any, settings: Any) -> Any:
+    """Each test spools failed writes into a directory of its own."""
+    settings.PAGEVIEWS_SPOOL_DIR = str(tmp_path / "spool")
+    yield tmp_path / "spool"
+    spool.close()
 
 
 @pytest.fixture

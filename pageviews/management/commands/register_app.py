@@ -24,7 +24,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--id", dest="app_id", help="Use this UUID as the app id (e.g. when migrating).")
         parser.add_argument("--timezone", default="UTC", help="IANA timezone of the reports' days (default UTC).")
-        parser.add_argument("--retention-days", type=int, help="Keep raw hits this many days (default: forever).")
+        parser.add_argument(
+            "--retention-days",
+            type=int,
+            help="Keep raw hits this many days (default: PAGEVIEWS_RETENTION_DAYS, else forever).",
+        )
         parser.add_argument("--token", action="store_true", help="Also issue a stats API read token.")
 
     def handle(self, *args: Any, **options: Any) -> None:

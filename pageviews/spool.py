@@ -1,0 +1,226 @@
+"""The local durable spool: hits whose write failed, kept on disk until Cassandra takes them back.
+
+Each process appends to a file of its own, ``spool-<host>-<pid>.jsonl`` in
+``PAGEVIEWS_SPOOL_DIR``, one JSON line per failed INSERT: the table, the
+columns and the values (the hit's original TimeUUID among them, so a replay
+rewrites the same row: replaying twice creates no duplicates). Durability
+follows ``PAGEVIEWS_SPOOL_FSYNC``: ``always`` (fsync every line), ``interval``
+(flush every line, fsync at most once a second) or ``never`` (leave it to
+the OS).
+
+Replay takes a file by renaming it to ``*.replaying`` (a writer that still
+has it open notices and opens a new file), waits for any append in progress
+(``flock``), writes its lines back, and deletes it. A corrupt or truncated
+line is skipped and counted; a line Cassandra refuses goes back to the spool.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from .conf import conf
+
+logger = logging.getLogger("pageviews.spool")
+
+#: A spooled INSERT: table, columns and values (the TTL last, if the statement has one).
+Record = tuple[str, tuple[str, ...], tuple[object, ...], bool]
+
+
+def _encode(value: object) -> object:
+    if isinstance(value, uuid.UUID):
+        return {"uuid": str(value)}
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return {"date": value.date().isoformat()} if hasattr(value, "date") else str(value)  # Cassandra's Date
+
+
+_DECODERS: dict[str, Callable[[str], object]] = {
+    "uuid": uuid.UUID,
+    "datetime": datetime.fromisoformat,
+    "date": date.fromisoformat,
+}
+
+
+def _decode(value: object) -> object:
+    if isinstance(value, dict):
+        [(kind, text)] = value.items()
+        return _DECODERS[kind](text)
+    return value
+
+
+def encode_line(record: Record) -> str:
+    table, columns, values, ttl = record
+    return json.dumps({"table": table, "columns": columns, "values": [_encode(v) for v in values], "ttl": ttl}) + "\n"
+
+
+def decode_line(line: str) -> Record:
+    """The record of a spool line; ValueError (or KeyError/TypeError) when it is corrupt or truncated."""
+    data = json.loads(line)
+    columns = tuple(str(c) for c in data["columns"])
+    values = tuple(_decode(v) for v in data["values"])
+    if not isinstance(data["table"], str) or len(values) != len(columns) + bool(data["ttl"]):
+        raise ValueError("columns and values do not match")
+    return data["table"], columns, values, bool(data["ttl"])
+
+
+@dataclass
+class ReplayResult:
+    files: int = 0
+    replayed: int = 0
+    corrupt: int = 0
+    returned: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class Spool:
+    """This process's spool file, and the replay of every spool file in the directory."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._file: IO[str] | None = None
+        self._path: Path | None = None
+        self._synced_at = 0.0
+        self.appended = 0
+        self.lost = 0
+
+    def close(self) -> None:
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = self._path = None
+
+    @staticmethod
+    def directory() -> Path:
+        return Path(conf.SPOOL_DIR)
+
+    def _open(self) -> IO[str]:
+        path = self.directory() / f"spool-{socket.gethostname()}-{os.getpid()}.jsonl"
+        if self._file is not None and self._path == path:
+            try:
+                if os.stat(path).st_ino == os.fstat(self._file.fileno()).st_ino:
+                    return self._file
+            except FileNotFoundError:
+                pass  # taken by a replay: start a new file
+            self._file.close()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._file, self._path = path.open("a", encoding="utf-8"), path
+        return self._file
+
+    def append(self, record: Record) -> bool:
+        """Keep one failed INSERT on disk; False (logged, counted as lost) if even that fails."""
+        line = encode_line(record)
+        with self._lock:
+            try:
+                handle = self._open()
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+                try:
+                    handle.write(line)
+                    handle.flush()
+                    now = time.monotonic()
+                    policy = conf.SPOOL_FSYNC
+                    if policy == "always" or (policy == "interval" and now - self._synced_at >= 1.0):
+                        os.fsync(handle.fileno())
+                        self._synced_at = now
+                finally:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            except OSError as exc:
+                self.lost += 1
+                logger.critical("hit LOST: cannot write the spool in %s: %r", self.directory(), exc)
+                return False
+            self.appended += 1
+        return True
+
+    def files(self) -> list[Path]:
+        directory = self.directory()
+        if not directory.is_dir():
+            return []
+        return sorted([*directory.glob("spool-*.jsonl"), *directory.glob("spool-*.replaying")])
+
+    def depth(self) -> tuple[int, float | None]:
+        """(spooled lines, age in seconds of the oldest spool file or None)."""
+        lines, oldest = 0, None
+        for path in self.files():
+            try:
+                with path.open("rb") as handle:
+                    lines += sum(1 for _ in handle)
+                age = time.time() - path.stat().st_mtime if oldest is None else oldest
+                oldest = max(age, oldest or 0.0)
+            except FileNotFoundError:
+                continue
+        return lines, oldest
+
+    def replay(self, write: Callable[[Record], None]) -> ReplayResult:
+        """Write every spooled record back with ``write`` (which raises on failure)."""
+        result = ReplayResult()
+        directory = self.directory()
+        if not directory.is_dir():
+            return result
+        with (directory / "replay.lock").open("w") as lock:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            for path in self.files():
+                taken = path if path.suffix == ".replaying" else path.with_suffix(".replaying")
+                try:
+                    if taken != path:
+                        path.rename(taken)
+                except FileNotFoundError:
+                    continue
+                result.files += 1
+                self._replay_file(taken, write, result)
+        return result
+
+    def _replay_file(self, path: Path, write: Callable[[Record], None], result: ReplayResult) -> None:
+        with path.open("r", encoding="utf-8", errors="replace") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # an append still in progress finishes first
+            failing = False
+            for number, line in enumerate(_lines(handle), start=1):
+                try:
+                    record = decode_line(line)
+                except (ValueError, KeyError, TypeError) as exc:
+                    result.corrupt += 1
+                    logger.error("spool %s line %d skipped (corrupt or truncated): %r", path.name, number, exc)
+                    continue
+                if not failing:
+                    try:
+                        write(record)
+                        result.replayed += 1
+                        continue
+                    except Exception as exc:
+                        failing = True  # Cassandra refuses: keep the rest for the next replay
+                        result.errors.append(repr(exc))
+                self.append(record)
+                result.returned += 1
+        path.unlink()
+
+
+def _lines(handle: IO[str]) -> Iterator[str]:
+    for line in handle:
+        if line.strip():
+            yield line
+
+
+spool = Spool()
+
+
+def describe(result: ReplayResult) -> str:
+    text = f"{result.replayed} replayed, {result.corrupt} corrupt skipped, {result.returned} kept for later"
+    return text + (f" ({result.errors[0]})" if result.errors else "")
+
+
+def as_dict(result: ReplayResult) -> dict[str, Any]:
+    return {"files": result.files, "replayed": result.replayed, "corrupt": result.corrupt, "returned": result.returned}
