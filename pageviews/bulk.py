@@ -33,7 +33,8 @@ def pageview_rows(hits: Iterable[Hit]) -> Iterator[tuple[object, ...]]:
     for hit in hits:
         hit_id = uuid_from_time(hit.received_at)
         values = (getattr(hit, name) for name in store.PAGEVIEW_COLUMNS)
-        yield (hit.app, hit.received_at.date(), hit_id, *values, store.known_apps.ttl_seconds(hit.app))
+        row = (hit.app, hit.received_at.date(), hit_id, *values, store.known_apps.ttl_seconds(hit.app))
+        yield store.unset_nulls(row)
 
 
 def load_pageviews(hits: Iterable[Hit], concurrency: int = 64) -> LoadResult:

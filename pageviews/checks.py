@@ -133,6 +133,10 @@ def check_setting_values() -> list[CheckMessage]:
     top_n = getattr(settings, "PAGEVIEWS_ROLLUP_TOP_N", 100)
     if isinstance(top_n, int) and not isinstance(top_n, bool) and top_n < 1:
         errors.append(Error(f"PAGEVIEWS_ROLLUP_TOP_N is {top_n}; it must be at least 1.", id="pageviews.E010"))
+    for name in ("PAGEVIEWS_RATE_LIMIT", "PAGEVIEWS_RATE_LIMIT_WINDOW"):
+        value = getattr(settings, name, None)
+        if isinstance(value, int) and not isinstance(value, bool) and value < 1:
+            errors.append(Error(f"{name} is {value}; it must be at least 1.", id="pageviews.E011"))
     retention = getattr(settings, "PAGEVIEWS_RETENTION_DAYS", None)
     if isinstance(retention, int) and not 1 <= retention <= MAX_RETENTION_DAYS:
         errors.append(

@@ -39,9 +39,12 @@ def client_fields(request: HttpRequest) -> dict[str, object]:
 
     POST bodies may be JSON (an object), form-encoded, multipart or
     ``text/plain`` holding a query string (``navigator.sendBeacon`` with a
-    string). Bodies over ``PAGEVIEWS_MAX_BODY_BYTES`` are ignored.
+    string). Bodies, and GET query strings, over ``PAGEVIEWS_MAX_BODY_BYTES``
+    are ignored.
     """
     if request.method != "POST":
+        if len(request.META.get("QUERY_STRING", "")) > conf.MAX_BODY_BYTES:
+            return {}
         return _whitelisted(request.GET)
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)

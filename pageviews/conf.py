@@ -46,6 +46,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IP_HEADER", (str, _NONE), None),
     Setting("APPS_REFRESH_SECONDS", (int, float), 30),
     Setting("MAX_BODY_BYTES", (int,), 8192),
+    Setting("RATE_LIMIT", (int, _NONE), None),
+    Setting("RATE_LIMIT_WINDOW", (int,), 60),
     Setting("COLLECT_PATH", (str,), "collect/"),
     Setting("SPOOL_DIR", (str,), os.path.join(tempfile.gettempdir(), "django-pageviews-spool")),
     Setting("SPOOL_FSYNC", (str,), "interval", choices=("always", "interval", "never")),
@@ -165,8 +167,20 @@ class Conf:
 
     @property
     def MAX_BODY_BYTES(self) -> int:
-        """Larger POST bodies are answered normally and not stored."""
+        """Larger POST bodies and GET query strings are answered normally and not stored."""
         value: int = _get("MAX_BODY_BYTES")
+        return value
+
+    @property
+    def RATE_LIMIT(self) -> int | None:
+        """Hits stored per client address and ``RATE_LIMIT_WINDOW``, per process; None: no limit."""
+        value: int | None = _get("RATE_LIMIT")
+        return value
+
+    @property
+    def RATE_LIMIT_WINDOW(self) -> int:
+        """Length, in seconds, of the windows that ``RATE_LIMIT`` counts in."""
+        value: int = _get("RATE_LIMIT_WINDOW")
         return value
 
     @property

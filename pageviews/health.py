@@ -1,4 +1,4 @@
-"""Health of the collector: Cassandra reachability, spool depth and replay lag, write counts."""
+"""Health of the collector: Cassandra reachability, spool depth and replay lag, write and rate-limit counts."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
-from . import store
+from . import ratelimit, store
 from .access import is_staff
 from .spool import spool
 
@@ -42,6 +42,7 @@ def check() -> dict[str, Any]:
             "failed": stats.failed,
             "pending": stats.pending,
         },
+        "rate_limit": ratelimit.stats(),
     }
 
 

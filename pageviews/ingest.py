@@ -1,8 +1,8 @@
 """From one collect request to what is stored: the rules, in order, with no HTTP in sight.
 
 The view turns the HTTP request into a :class:`CollectRequest`; :func:`ingest`
-applies the rules (known app, allowed origin, privacy signals, bots, identity,
-enrichment) and starts the write; the view sets the cookies the
+applies the rules (known app, allowed origin, rate limit, privacy signals, bots,
+identity, enrichment) and starts the write; the view sets the cookies the
 :class:`Outcome` names. Nothing here reads Cassandra per request, except the
 daily cookieless salt once per process and day.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from . import enrich, hits, privacy, store
+from . import enrich, hits, privacy, ratelimit, store
 from .conf import conf
 
 
@@ -55,6 +55,8 @@ def ingest(request: CollectRequest) -> Outcome:
     origin = sending_origin(request.headers)
     if origin is not None and not store.known_apps.origin_allowed(app, origin):
         return Outcome("origin not allowed")
+    if not ratelimit.allow(request.ip):
+        return Outcome("rate limited")
     opted_out = conf.PRIVACY_SIGNALS != "ignore" and privacy.opted_out(request.headers)
     if opted_out and conf.PRIVACY_SIGNALS == "drop":
         return Outcome("opted out")

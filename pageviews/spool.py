@@ -109,17 +109,24 @@ class Spool:
     def directory() -> Path:
         return Path(conf.SPOOL_DIR)
 
+    def _current(self) -> bool:
+        """Whether our open file is still the one at our path (a replay renames it away)."""
+        if self._file is None or self._path is None:
+            return False
+        try:
+            return os.stat(self._path).st_ino == os.fstat(self._file.fileno()).st_ino
+        except FileNotFoundError:
+            return False
+
     def _open(self) -> IO[str]:
         path = self.directory() / f"spool-{socket.gethostname()}-{os.getpid()}.jsonl"
-        if self._file is not None and self._path == path:
-            try:
-                if os.stat(path).st_ino == os.fstat(self._file.fileno()).st_ino:
-                    return self._file
-            except FileNotFoundError:
-                pass  # taken by a replay: start a new file
+        if self._file is not None and self._path == path and self._current():
+            return self._file
+        if self._file is not None:
             self._file.close()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._file, self._path = path.open("a", encoding="utf-8"), path
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        self._file, self._path = os.fdopen(descriptor, "a", encoding="utf-8"), path
         return self._file
 
     def append(self, record: Record) -> bool:
@@ -129,6 +136,10 @@ class Spool:
             try:
                 handle = self._open()
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+                while not self._current():  # a replay took the file while we waited for the lock
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+                    handle = self._open()
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
                 try:
                     handle.write(line)
                     handle.flush()

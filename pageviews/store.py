@@ -7,6 +7,7 @@ in-process cache of registered apps that spares every hit a database read.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import re
 import secrets
@@ -19,6 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from cassandra.cqlengine import connection as cqlengine_connection
+from cassandra.query import UNSET_VALUE
 from cassandra.util import uuid_from_time
 from django.db import connections
 
@@ -62,6 +64,22 @@ PAGEVIEW_COLUMNS = (
     "visitor_next",
 )
 EVENT_COLUMNS = ("name", "url", "path", "pv", "visitor", "session")
+ENGAGEMENT_COLUMNS = ("app", "day", "pv", "engaged_ms", "updated_at")
+#: The INSERTs the writer makes (and so the only ones a spool replay may make).
+WRITABLE = {
+    "pageviews": ("app", "day", "id", *PAGEVIEW_COLUMNS),
+    "events": ("app", "day", "id", *EVENT_COLUMNS),
+    "engagement": ENGAGEMENT_COLUMNS,
+}
+
+
+def unset_nulls(values: tuple[object, ...]) -> tuple[object, ...]:
+    """None as UNSET: a null would write a tombstone per empty column, read back on every scan."""
+    return tuple(UNSET_VALUE if value is None else value for value in values)
+
+
+class SpoolRecordError(ValueError):
+    """A spool line that is not one of the writer's INSERTs."""
 
 
 class CassandraNotConfiguredError(Exception):
@@ -170,7 +188,7 @@ class Writer:
         record: Record = (table, columns, values if ttl is None else (*values, ttl), ttl is not None)
         try:
             session, statement = self._statement(table, columns, ttl is not None)
-            future = session.execute_async(statement, record[2])
+            future = session.execute_async(statement, unset_nulls(record[2]))
         except Exception as exc:  # the driver raises many types: never break the page
             self._failed(exc, record)
             return
@@ -186,10 +204,16 @@ class Writer:
             replayer.kick()
 
     def write_record(self, record: Record) -> None:
-        """Write one spooled record synchronously (replay); raises on failure."""
+        """Write one spooled record synchronously (replay); raises on failure.
+
+        Only the INSERTs this module makes are accepted: a spool line naming
+        another table or other columns is refused (the files are data, not code).
+        """
         table, columns, values, ttl = record
+        if WRITABLE.get(table) != columns or not ttl:
+            raise SpoolRecordError(f"not a pageviews write: {table} {columns}")
         session, statement = self._statement(table, columns, ttl)
-        session.execute(statement, values, timeout=REPLAY_TIMEOUT)
+        session.execute(statement, unset_nulls(values), timeout=REPLAY_TIMEOUT)
 
     def pageview_statement(self) -> tuple[Any, Any]:
         """The session and the prepared pageview INSERT (with its TTL marker), for bulk loaders."""
@@ -212,7 +236,7 @@ class Writer:
             engagement.received_at,
         )
         ttl = known_apps.ttl_seconds(engagement.app)
-        self._write("engagement", ("app", "day", "pv", "engaged_ms", "updated_at"), values, ttl)
+        self._write("engagement", ENGAGEMENT_COLUMNS, values, ttl)
 
     def save_event(self, event: Event) -> uuid.UUID:
         """Start writing an outbound/download click and return its TimeUUID id."""
@@ -431,5 +455,15 @@ class Replayer:
 
 writer = Writer()
 replayer = Replayer()
+#: Seconds a stopping process waits for its writes in flight (a deploy's graceful restart).
+DRAIN_SECONDS = 5.0
+
+
+@atexit.register
+def _drain() -> None:
+    if writer.stats.pending and not writer.stats.wait_idle(DRAIN_SECONDS):
+        logger.error("%d pageview writes still in flight at exit", writer.stats.pending)
+
+
 known_apps = KnownApps()
 salts = Salts()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
@@ -14,6 +13,7 @@ from django.test import Client
 
 from pageviews import store
 from pageviews.spool import spool
+from tests.test_spool import pageview_record
 
 
 def test_healthy(cassandra_keyspace: str) -> None:
@@ -29,7 +29,7 @@ def test_healthy(cassandra_keyspace: str) -> None:
 
 @pytest.mark.django_db
 def test_spooled_hits_make_it_degraded(cassandra_keyspace: str) -> None:
-    spool.append(("pageviews", ("app", "day", "id"), (uuid.uuid4(), datetime.now(UTC).date(), uuid.uuid1(), 0), True))
+    spool.append(pageview_record(uuid.uuid4()))
     assert Client().get("/pageviews/health/").status_code == 503
     staff = Client()
     staff.force_login(User.objects.create_user("ops", is_staff=True))

@@ -96,6 +96,29 @@ def test_unwritable_spool_counts_the_loss(tmp_path: Path, spool: Spool) -> None:
     assert spool.lost == 1
 
 
+def pageview_record(app: uuid.UUID) -> Record:
+    """A spool record exactly as the writer makes one for a pageview."""
+    columns = store.WRITABLE["pageviews"]
+    values = (app, datetime.now(UTC).date(), uuid.uuid1(), *([None] * (len(columns) - 3)), 0)
+    return ("pageviews", columns, values, True)
+
+
+def test_replay_refuses_records_the_writer_does_not_make(spool_dir: Path) -> None:
+    forged: Record = ("apps", ("id", "token_hash"), (uuid.uuid4(), "x", 0), True)
+    with pytest.raises(store.SpoolRecordError):
+        store.writer.write_record(forged)
+    with pytest.raises(store.SpoolRecordError):
+        store.writer.write_record(
+            ("pageviews", ("app", "day", "id"), (uuid.uuid4(), date.today(), uuid.uuid1(), 0), True)
+        )
+
+
+def test_spool_files_are_private(spool: Spool, spool_dir: Path) -> None:
+    spool.append(RECORD)
+    assert spool_dir.stat().st_mode & 0o777 == 0o700
+    assert spool.files()[0].stat().st_mode & 0o777 == 0o600
+
+
 @pytest.fixture
 def broken_writes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Real write failures: Cassandra refuses a keyspace that does not exist."""
@@ -151,9 +174,7 @@ def test_replay_happens_by_itself_once_a_write_succeeds(
 
 def test_replay_drops_hits_of_apps_that_are_not_active(make_app: Callable[..., App], stored: Stored) -> None:
     ghost = uuid.uuid4()
-    process_spool.append(
-        ("pageviews", ("app", "day", "id", "path"), (ghost, datetime.now(UTC).date(), uuid.uuid1(), "/x", 0), True)
-    )
+    process_spool.append(pageview_record(ghost))
     result = store.replayer.run()
     assert result.replayed == 1  # taken off the spool
     assert stored(ghost) == []
@@ -165,9 +186,7 @@ def test_replay_command_when_empty_and_when_cassandra_refuses(
     out = StringIO()
     call_command("replay_pageviews", stdout=out)
     assert "is empty" in out.getvalue()
-    process_spool.append(
-        ("pageviews", ("app", "day", "id", "path"), (app.id, datetime.now(UTC).date(), uuid.uuid1(), "/x", 0), True)
-    )
+    process_spool.append(pageview_record(app.id))
     with pytest.raises(CommandError, match=r"cannot use Cassandra.*the spool is kept"):
         call_command("replay_pageviews", stdout=StringIO())
     assert process_spool.depth()[0] == 1

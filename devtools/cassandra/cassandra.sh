@@ -17,6 +17,10 @@
 #   CASSANDRA_HEAP             JVM heap of the local node (default 512M).
 #   CASSANDRA_START_TIMEOUT    seconds to wait for CQL (default 240).
 #   CASSANDRA_NATIVE_PORT      CQL port (default 9042).
+#   CASSANDRA_STORAGE_PORT     inter-node port (default 7000).
+#   CASSANDRA_ADDRESS          listen and CQL address (default 127.0.0.1; a
+#                              cluster's nodes use 127.0.0.2, .3 ...).
+#   CASSANDRA_SEEDS            seed list (default: this node).
 #   CASSANDRA_LIB_DIR, CASSANDRA_RUN_DIR
 #                              where the jars and the node's data live
 #                              (default .lib/ and .run/ beside this script).
@@ -26,8 +30,10 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 lib="${CASSANDRA_LIB_DIR:-$here/.lib}"
 run="${CASSANDRA_RUN_DIR:-$here/.run}"
 pidfile="$run/cassandra.pid"
-address=127.0.0.1
+address="${CASSANDRA_ADDRESS:-127.0.0.1}"
 native_port="${CASSANDRA_NATIVE_PORT:-9042}"
+storage_port="${CASSANDRA_STORAGE_PORT:-7000}"
+seeds="${CASSANDRA_SEEDS:-$address:$storage_port}"
 heap="${CASSANDRA_HEAP:-512M}"
 timeout="${CASSANDRA_START_TIMEOUT:-240}"
 python="${PYTHON:-python3}"
@@ -83,6 +89,7 @@ start() {
     fetch
     mkdir -p "$run"/{data,commitlog,saved_caches,hints,cdc_raw}
     sed -e "s|@RUN_DIR@|$run|g" -e "s|@ADDRESS@|$address|g" -e "s|@NATIVE_PORT@|$native_port|g" \
+        -e "s|@STORAGE_PORT@|$storage_port|g" -e "s|@SEEDS@|$seeds|g" \
         "$here/cassandra.yaml.in" >"$run/cassandra.yaml"
     local jamm
     jamm="$(ls "$lib"/jamm-*.jar | head -n 1)"

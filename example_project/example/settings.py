@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from cassandra.policies import ConstantReconnectionPolicy
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "example-only-not-secret")
@@ -69,7 +71,14 @@ DATABASES = {
             "replication": {"strategy_class": "SimpleStrategy", "replication_factor": 1},
             # lazy_connect: the site starts even when Cassandra is down (pageviews.W001).
             # consistency 1 is ConsistencyLevel.ONE; use LOCAL_QUORUM (6) on a cluster.
-            "connection": {"lazy_connect": True, "retry_connect": True, "consistency": 1},
+            "connection": {
+                "lazy_connect": True,
+                "retry_connect": True,
+                "consistency": 1,
+                "port": int(os.environ.get("PAGEVIEWS_CASSANDRA_PORT", "9042")),
+                # Back within a second or two after Cassandra restarts (the default backs off to 10 minutes).
+                "reconnection_policy": ConstantReconnectionPolicy(delay=1.0, max_attempts=None),
+            },
         },
     },
 }
@@ -88,6 +97,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 PAGEVIEWS_APP_ID = os.environ.get("PAGEVIEWS_APP_ID", "6f1c7a52-3b0e-4d7e-9a4b-0d6f3b2f9e10")
 # Cookies of the cross-site beacon (fetch with credentials) need this.
 CORS_ALLOW_CREDENTIALS = True
+
+# Failed writes wait here for replay (use durable storage in production).
+PAGEVIEWS_SPOOL_DIR = os.environ.get("PAGEVIEWS_SPOOL_DIR", str(BASE_DIR / "spool"))
 
 LOGGING = {
     "version": 1,
