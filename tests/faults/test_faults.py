@@ -64,6 +64,9 @@ def test_cassandra_stopped_then_killed_loses_nothing(node: Node, collector: Coll
         "error_responses": sent - ok,
         "stored": len(paths),
         "stored_distinct": len(set(paths)),
+        "missing": sorted(
+            {f"/outage/{i}" for i, *_ in load.results} - set(paths), key=lambda p: int(p.rsplit("/", 1)[1])
+        ),
         "longest_response_during_fault_ms": round(max(fault_window) * 1000, 1),
         "longest_response_ms": round(max(took for *_, took in load.results) * 1000, 1),
         "timeline_s": [(round(at, 1), what) for at, what in events],
