@@ -9,7 +9,7 @@ CASSANDRA := devtools/cassandra/cassandra.sh
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help venv cassandra cassandra-stop demo test lint typecheck docs pytest dist clean browser bench bench-reports bench-enrichment wrk
+.PHONY: help venv cassandra cassandra-stop cluster-test demo test lint typecheck docs pytest dist clean browser bench bench-reports bench-enrichment wrk
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -54,7 +54,12 @@ browser:  ## Make sure Debian's Chromium is installed (the browser tests drive /
 pytest: $(STAMP) browser  ## The test suite alone (starts and stops Cassandra if it is not running)
 	PYTHON=$(BIN)/python $(CASSANDRA) run -- $(BIN)/pytest
 
-test: lint typecheck docs dist pytest  ## Everything CI runs: lint, types, docs, packaging, tests against real Cassandra
+cluster-test: $(STAMP)  ## Three local nodes (127.0.0.1-3), replication factor 3, QUORUM writes while a node goes down
+	PYTHON=$(BIN)/python $(CASSANDRA) cluster-run 3 -- env PAGEVIEWS_CLUSTER_TEST=3 \
+	  PAGEVIEWS_CASSANDRA_HOSTS=127.0.0.1,127.0.0.2,127.0.0.3 PAGEVIEWS_TEST_REPLICATION_FACTOR=3 \
+	  PAGEVIEWS_TEST_CONSISTENCY=QUORUM $(BIN)/pytest -p no:cacheprovider tests/cluster
+
+test: lint typecheck docs dist pytest cluster-test  ## Everything CI runs: lint, types, docs, packaging, tests, the cluster test
 
 clean:  ## Remove build outputs (not the venv nor Cassandra's data)
 	rm -rf build dist docs/_build .mypy_cache .ruff_cache .pytest_cache *.egg-info

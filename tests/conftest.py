@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,9 @@ from pageviews.hits import Identity, parse_hit
 from pageviews.models import App, Pageview
 from pageviews.registry import register_app
 from pageviews.spool import spool
+
+#: tests/cluster needs three nodes: `make cluster-test` starts them and sets PAGEVIEWS_CLUSTER_TEST.
+collect_ignore = [] if os.environ.get("PAGEVIEWS_CLUSTER_TEST") else ["cluster"]
 
 #: A real desktop browser's user agent: hits without one, or from bots, are not stored by default.
 BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"

@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from cassandra import ConsistencyLevel
+
 BASE = Path(__file__).resolve().parent
 
 SECRET_KEY = "tests-only"
@@ -43,6 +45,15 @@ TEMPLATES = [
 #: One keyspace per test run, created by tests/conftest.py and dropped afterwards.
 TEST_KEYSPACE = f"test_pageviews_{os.getpid()}"
 
+#: The cluster test (make cluster-test) runs the suite's cluster tests with replication factor 3 and QUORUM.
+REPLICATION_FACTOR = int(os.environ.get("PAGEVIEWS_TEST_REPLICATION_FACTOR", "1"))
+CONSISTENCY = ConsistencyLevel.name_to_value[os.environ.get("PAGEVIEWS_TEST_CONSISTENCY", "ONE")]
+REPLICATION: dict[str, object] = (
+    {"strategy_class": "SimpleStrategy", "replication_factor": 1}
+    if REPLICATION_FACTOR == 1
+    else {"strategy_class": "NetworkTopologyStrategy", "datacenter1": REPLICATION_FACTOR}
+)
+
 DATABASES = {
     "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"},
     "cassandra": {
@@ -50,8 +61,8 @@ DATABASES = {
         "NAME": TEST_KEYSPACE,
         "HOST": os.environ.get("PAGEVIEWS_CASSANDRA_HOSTS") or "127.0.0.1",
         "OPTIONS": {
-            "replication": {"strategy_class": "SimpleStrategy", "replication_factor": 1},
-            "connection": {"lazy_connect": True, "consistency": 1},
+            "replication": REPLICATION,
+            "connection": {"lazy_connect": True, "consistency": CONSISTENCY},
         },
     },
 }

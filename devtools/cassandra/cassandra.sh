@@ -4,6 +4,9 @@
 #   devtools/cassandra/cassandra.sh start    # idempotent; returns when CQL answers
 #   devtools/cassandra/cassandra.sh stop     # clean shutdown of the node we started
 #   devtools/cassandra/cassandra.sh status
+#   devtools/cassandra/cassandra.sh cluster-start 3    # nodes on 127.0.0.1, .2, .3
+#   devtools/cassandra/cassandra.sh cluster-stop 3
+#   devtools/cassandra/cassandra.sh node-stop 3        # stop one node of the cluster
 #   devtools/cassandra/cassandra.sh run -- CMD ...
 #                                            # start if needed, run CMD, and stop
 #                                            # the node afterwards if (and only if)
@@ -167,11 +170,48 @@ run_with() {
     "$@"
 }
 
+# A local cluster of NODES nodes on 127.0.0.1, .2, .3 ... (same ports, one
+# address each), data in .run-cluster/nodeN. Node 1 takes the single node's
+# address: stop that one first.
+cluster_env() {
+    local n="$1"
+    echo "CASSANDRA_ADDRESS=127.0.0.$n CASSANDRA_RUN_DIR=$here/.run-cluster/node$n CASSANDRA_SEEDS=127.0.0.1:$storage_port"
+}
+
+cluster() {
+    local action="$1" nodes="${2:-3}"
+    [[ "$nodes" =~ ^[1-9]$ ]] || die "NODES must be 1 to 9, not '$nodes'"
+    external "$action a cluster" && return 0
+    local n
+    if [[ "$action" == start ]]; then
+        for n in $(seq 1 "$nodes"); do  # one at a time: each joins the ring before the next
+            env $(cluster_env "$n") CASSANDRA_HEAP="${CASSANDRA_HEAP:-384M}" "$0" start
+        done
+    else
+        for n in $(seq "$nodes" -1 1); do
+            env $(cluster_env "$n") "$0" "$action" || true
+        done
+    fi
+}
+
 case "${1:-}" in
     start) start ;;
+    cluster-start) cluster start "${2:-3}" ;;
+    cluster-stop) cluster stop "${2:-3}" ;;
+    cluster-run)
+        nodes="${2:?usage: $0 cluster-run N -- CMD}"; shift 2; [[ "${1:-}" == "--" ]] && shift
+        [[ -z "${PAGEVIEWS_CASSANDRA_HOSTS:-}" ]] || die "cluster-run starts its own nodes: unset PAGEVIEWS_CASSANDRA_HOSTS"
+        answers && die "a node already answers on $address:$native_port: stop it first (make cassandra-stop)"
+        trap 'cluster stop "$nodes"' EXIT
+        trap 'exit 130' INT
+        trap 'exit 143' TERM
+        cluster start "$nodes"
+        "$@"
+        ;;
+    node-stop) [[ -n "${2:-}" ]] || die "usage: $0 node-stop N"; env $(cluster_env "$2") "$0" stop ;;
     stop) stop ;;
     status) pid="$(running_pid || true)"; status ;;
     fetch) fetch ;;
     run) shift; run_with "$@" ;;
-    *) echo "usage: $0 start|stop|status|fetch|run -- CMD" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|status|fetch|run -- CMD|cluster-start [N]|cluster-stop [N]|node-stop N" >&2; exit 2 ;;
 esac
