@@ -54,9 +54,9 @@ browser:  ## Make sure Debian's Chromium is installed (the browser tests drive /
 pytest: $(STAMP) browser  ## The test suite alone (starts and stops Cassandra if it is not running)
 	PYTHON=$(BIN)/python $(CASSANDRA) run -- $(BIN)/pytest
 
-cluster-test: $(STAMP)  ## Three local nodes (127.0.0.1-3), replication factor 3, QUORUM writes while a node goes down
+cluster-test: $(STAMP)  ## Three local nodes (127.0.0.2-4), replication factor 3, QUORUM writes while a node goes down
 	PYTHON=$(BIN)/python $(CASSANDRA) cluster-run 3 -- env PAGEVIEWS_CLUSTER_TEST=3 \
-	  PAGEVIEWS_CASSANDRA_HOSTS=127.0.0.1,127.0.0.2,127.0.0.3 PAGEVIEWS_TEST_REPLICATION_FACTOR=3 \
+	  PAGEVIEWS_CASSANDRA_HOSTS=127.0.0.2,127.0.0.3,127.0.0.4 PAGEVIEWS_TEST_REPLICATION_FACTOR=3 \
 	  PAGEVIEWS_TEST_CONSISTENCY=QUORUM $(BIN)/pytest -p no:cacheprovider tests/cluster
 
 test: lint typecheck docs dist pytest cluster-test  ## Everything CI runs: lint, types, docs, packaging, tests, the cluster test

@@ -52,6 +52,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SPOOL_DIR", (str,), os.path.join(tempfile.gettempdir(), "django-pageviews-spool")),
     Setting("SPOOL_FSYNC", (str,), "interval", choices=("always", "interval", "never")),
     Setting("AUTO_REPLAY", (bool,), True),
+    Setting("MAX_PENDING_WRITES", (int,), 2000),
     Setting("ROLLUP_TOP_N", (int,), 100),
     Setting("RETENTION_DAYS", (int, _NONE), None),
     Setting("PARAM_NAMES", (dict,), {}),
@@ -211,6 +212,12 @@ class Conf:
     def AUTO_REPLAY(self) -> bool:
         """Replay the spool in the background once Cassandra accepts writes again."""
         value: bool = _get("AUTO_REPLAY")
+        return value
+
+    @property
+    def MAX_PENDING_WRITES(self) -> int:
+        """Writes in flight per process above which new hits go straight to the spool (back-pressure)."""
+        value: int = _get("MAX_PENDING_WRITES")
         return value
 
     @property

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 #: Longest stored value, in characters, of each client-sent text field.
 #: Longer values are cut to this length.
@@ -290,3 +291,21 @@ def parse_event(params: Mapping[str, object], identity: Identity | None, *, rece
         session=identity.session if identity else None,
         received_at=received_at,
     )
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def normalize_origin(url: str) -> str | None:
+    """``scheme://host[:port]`` of an http(s) URL: lower case, no credentials, no default port; else None."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    suffix = f":{port}" if port and port != _DEFAULT_PORTS[scheme] else ""
+    return f"{scheme}://{host}{suffix}"

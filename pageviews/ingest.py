@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from . import enrich, hits, privacy, ratelimit, store
 from .conf import conf
@@ -93,12 +92,12 @@ def sending_origin(headers: Mapping[str, str]) -> str | None:
     """
     origin = headers.get("Origin")
     if origin and origin != "null":
-        return origin
-    referer = urlsplit(headers.get("Referer", ""))
-    if referer.scheme in ("http", "https") and referer.netloc:
-        return f"{referer.scheme}://{referer.netloc}".lower()
-    return None
+        return hits.normalize_origin(origin) or origin
+    return hits.normalize_origin(headers.get("Referer", ""))
 
+
+#: The Enrichment fields, each a Hit field of the same name.
+_ENRICHMENT_FIELDS = tuple(field.name for field in dataclasses.fields(enrich.Enrichment))
 
 Identities = tuple[hits.Identity | None, hits.Identity | None]
 
@@ -123,17 +122,7 @@ def _enriched(hit: hits.Hit, request: CollectRequest, app: uuid.UUID) -> hits.Hi
         # The id this visitor gets after midnight, so reports can join a visit across it.
         tomorrow = store.salts.for_day(hit.received_at.date() + timedelta(days=1))
         visitor_next = privacy.cookieless_id(tomorrow, app, hit.ip, request.useragent)
+    derived_fields = {name: getattr(derived, name) for name in _ENRICHMENT_FIELDS}
     return dataclasses.replace(
-        hit,
-        ip=privacy.stored_ip(hit.ip, conf.IP_MODE),
-        browser=derived.browser,
-        browser_version=derived.browser_version,
-        os=derived.os,
-        os_version=derived.os_version,
-        device=derived.device,
-        is_bot=derived.is_bot,
-        referrer_host=derived.referrer_host,
-        referrer_source=derived.referrer_source,
-        country=derived.country,
-        visitor_next=visitor_next,
+        hit, ip=privacy.stored_ip(hit.ip, conf.IP_MODE), visitor_next=visitor_next, **derived_fields
     )

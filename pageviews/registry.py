@@ -18,7 +18,7 @@ from cassandra.cqlengine import CQLEngineException
 
 from . import store
 from .checks import MAX_RETENTION_DAYS
-from .hits import parse_uuid
+from .hits import normalize_origin, parse_uuid
 from .models import App
 from .periods import PeriodError, zone
 
@@ -47,20 +47,15 @@ def cassandra_errors() -> Iterator[None]:
 
 
 def origin_of(url: str) -> str:
-    """``scheme://host[:port]`` of an absolute http(s) URL, lower-cased."""
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise RegistryError(f"{url!r} is not an absolute http(s) URL")
+    """``scheme://host[:port]`` of an absolute http(s) URL, lower-cased; RegistryError otherwise."""
     try:
-        port = parts.port
+        _ = urlsplit(url.strip()).port
     except ValueError:
         raise RegistryError(f"{url!r} has an invalid port") from None
-    host = parts.hostname.lower()
-    if ":" in host:
-        host = f"[{host}]"
-    default_port = {"http": 80, "https": 443}[parts.scheme.lower()]
-    suffix = f":{port}" if port and port != default_port else ""
-    return f"{parts.scheme.lower()}://{host}{suffix}"
+    origin = normalize_origin(url)
+    if origin is None:
+        raise RegistryError(f"{url!r} is not an absolute http(s) URL")
+    return origin
 
 
 @cassandra_errors()

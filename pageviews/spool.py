@@ -66,7 +66,8 @@ def _decode(value: object) -> object:
 
 def encode_line(record: Record) -> str:
     table, columns, values, ttl = record
-    return json.dumps({"table": table, "columns": columns, "values": [_encode(v) for v in values], "ttl": ttl}) + "\n"
+    line = {"table": table, "columns": columns, "values": [_encode(v) for v in values], "ttl": ttl, "at": time.time()}
+    return json.dumps(line) + "\n"
 
 
 def decode_line(line: str) -> Record:
@@ -164,17 +165,18 @@ class Spool:
         return sorted([*directory.glob("spool-*.jsonl"), *directory.glob("spool-*.replaying")])
 
     def depth(self) -> tuple[int, float | None]:
-        """(spooled lines, age in seconds of the oldest spool file or None)."""
-        lines, oldest = 0, None
+        """(spooled lines, seconds since the oldest spooled hit failed, or None): the replay lag."""
+        lines, first = 0, None
         for path in self.files():
             try:
                 with path.open("rb") as handle:
-                    lines += sum(1 for _ in handle)
-                age = time.time() - path.stat().st_mtime if oldest is None else oldest
-                oldest = max(age, oldest or 0.0)
-            except FileNotFoundError:
+                    head = handle.readline()
+                    lines += bool(head.strip()) + sum(1 for line in handle if line.strip())
+                at = float(json.loads(head).get("at", 0)) or path.stat().st_mtime
+            except (FileNotFoundError, ValueError, AttributeError):
                 continue
-        return lines, oldest
+            first = at if first is None else min(first, at)
+        return lines, None if first is None else max(time.time() - first, 0.0)
 
     def replay(self, write: Callable[[Record], None]) -> ReplayResult:
         """Write every spooled record back with ``write`` (which raises on failure)."""
@@ -210,6 +212,10 @@ class Spool:
                     try:
                         write(record)
                         result.replayed += 1
+                        continue
+                    except ValueError as exc:  # not a record the writer makes: never writable
+                        result.corrupt += 1
+                        logger.error("spool %s line %d skipped: %r", path.name, number, exc)
                         continue
                     except Exception as exc:
                         failing = True  # Cassandra refuses: keep the rest for the next replay

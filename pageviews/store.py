@@ -31,6 +31,8 @@ from .spool import Record, ReplayResult, describe, spool
 logger = logging.getLogger("pageviews.store")
 #: Seconds a replayed write may take.
 REPLAY_TIMEOUT = 10.0
+#: How often a process looks for spool files of other processes to replay.
+SPOOL_CHECK_SECONDS = 60.0
 
 #: Columns of ``pageviews`` after its key (app, day, id), each a field of :class:`Hit`.
 PAGEVIEW_COLUMNS = (
@@ -76,6 +78,10 @@ WRITABLE = {
 def unset_nulls(values: tuple[object, ...]) -> tuple[object, ...]:
     """None as UNSET: a null would write a tombstone per empty column, read back on every scan."""
     return tuple(UNSET_VALUE if value is None else value for value in values)
+
+
+class BackPressureError(Exception):
+    """Too many writes in flight: the hit was spooled instead of sent."""
 
 
 class SpoolRecordError(ValueError):
@@ -169,6 +175,7 @@ class Writer:
         self.stats = WriteStats()
         self._lock = threading.Lock()
         self._prepared: dict[tuple[int, str, str], Any] = {}
+        self._next_spool_check = 0.0
 
     def _statement(self, table: str, columns: tuple[str, ...], ttl: bool) -> tuple[Any, Any]:
         session, keyspace = session_and_keyspace()
@@ -186,6 +193,10 @@ class Writer:
         """Start one INSERT (``ttl``: seconds to live, 0 forever); never raises: a failed write is spooled."""
         self.stats.begin()
         record: Record = (table, columns, values if ttl is None else (*values, ttl), ttl is not None)
+        if self.stats.pending > conf.MAX_PENDING_WRITES:
+            # Cassandra is not keeping up: queue on disk, not in memory (replayed once writes succeed).
+            self._failed(BackPressureError(f"{self.stats.pending} writes in flight"), record)
+            return
         try:
             session, statement = self._statement(table, columns, ttl is not None)
             future = session.execute_async(statement, unset_nulls(record[2]))
@@ -200,8 +211,14 @@ class Writer:
 
     def _succeeded(self, _result: object = None) -> None:
         self.stats.succeed()
-        if conf.AUTO_REPLAY and spool.appended:
-            replayer.kick()
+        if not conf.AUTO_REPLAY:
+            return
+        now = time.monotonic()
+        if spool.appended or now >= self._next_spool_check:
+            # Our own failures at once; files of other (perhaps gone) processes once a minute.
+            self._next_spool_check = now + SPOOL_CHECK_SECONDS
+            if spool.appended or spool.files():
+                replayer.kick()
 
     def write_record(self, record: Record) -> None:
         """Write one spooled record synchronously (replay); raises on failure.

@@ -21,6 +21,7 @@ from pageviews.hits import (
     clean_text,
     identity_from_cookies,
     kind_of,
+    normalize_origin,
     parse_engagement,
     parse_event,
     parse_hit,
@@ -286,3 +287,22 @@ def test_parse_hit_keeps_a_valid_pageview_key() -> None:
     hit = parse({"app": str(APP), "pv": str(pv)})
     assert hit is not None
     assert hit.pv == pv
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://Blog.Example.org/post/1?x=1", "https://blog.example.org"),
+        ("https://user:pw@blog.example.org:443/", "https://blog.example.org"),
+        ("http://127.0.0.1:8000/page", "http://127.0.0.1:8000"),
+        ("http://[2001:db8::1]:80/", "http://[2001:db8::1]"),
+        ("HTTP://x.test", "http://x.test"),
+        ("ftp://x.test/", None),
+        ("javascript:alert(1)", None),
+        ("", None),
+        ("https://x.test:99999/", None),
+        ("null", None),
+    ],
+)
+def test_normalize_origin(url: str, expected: str | None) -> None:
+    assert normalize_origin(url) == expected

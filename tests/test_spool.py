@@ -190,3 +190,13 @@ def test_replay_command_when_empty_and_when_cassandra_refuses(
     with pytest.raises(CommandError, match=r"cannot use Cassandra.*the spool is kept"):
         call_command("replay_pageviews", stdout=StringIO())
     assert process_spool.depth()[0] == 1
+
+
+def test_back_pressure_spools_instead_of_queueing_in_memory(client: Client, app: App, stored: Stored) -> None:
+    with override_settings(PAGEVIEWS_MAX_PENDING_WRITES=-1):  # every write counts as one too many
+        assert client.get(URL, {"app": str(app.id), "path": "/pressed"}).status_code == 200
+    assert store.writer.stats.wait_idle(10)
+    assert stored(app.id) == []
+    assert process_spool.depth()[0] == 1
+    call_command("replay_pageviews", stdout=StringIO())
+    assert [row.path for row in stored(app.id)] == ["/pressed"]

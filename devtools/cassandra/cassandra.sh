@@ -4,7 +4,7 @@
 #   devtools/cassandra/cassandra.sh start    # idempotent; returns when CQL answers
 #   devtools/cassandra/cassandra.sh stop     # clean shutdown of the node we started
 #   devtools/cassandra/cassandra.sh status
-#   devtools/cassandra/cassandra.sh cluster-start 3    # nodes on 127.0.0.1, .2, .3
+#   devtools/cassandra/cassandra.sh cluster-start 3    # nodes on 127.0.0.2, .3, .4
 #   devtools/cassandra/cassandra.sh cluster-stop 3
 #   devtools/cassandra/cassandra.sh node-stop 3        # stop one node of the cluster
 #   devtools/cassandra/cassandra.sh run -- CMD ...
@@ -170,12 +170,12 @@ run_with() {
     "$@"
 }
 
-# A local cluster of NODES nodes on 127.0.0.1, .2, .3 ... (same ports, one
-# address each), data in .run-cluster/nodeN. Node 1 takes the single node's
-# address: stop that one first.
+# A local cluster of NODES nodes on 127.0.0.2, .3, .4 ... (same ports, one
+# address each; 127.0.0.1 stays the single development node's), data in
+# .run-cluster/nodeN.
 cluster_env() {
     local n="$1"
-    echo "CASSANDRA_ADDRESS=127.0.0.$n CASSANDRA_RUN_DIR=$here/.run-cluster/node$n CASSANDRA_SEEDS=127.0.0.1:$storage_port"
+    echo "CASSANDRA_ADDRESS=127.0.0.$((n + 1)) CASSANDRA_RUN_DIR=$here/.run-cluster/node$n CASSANDRA_SEEDS=127.0.0.2:$storage_port"
 }
 
 cluster() {
@@ -200,8 +200,9 @@ case "${1:-}" in
     cluster-stop) cluster stop "${2:-3}" ;;
     cluster-run)
         nodes="${2:?usage: $0 cluster-run N -- CMD}"; shift 2; [[ "${1:-}" == "--" ]] && shift
-        [[ -z "${PAGEVIEWS_CASSANDRA_HOSTS:-}" ]] || die "cluster-run starts its own nodes: unset PAGEVIEWS_CASSANDRA_HOSTS"
-        answers && die "a node already answers on $address:$native_port: stop it first (make cassandra-stop)"
+        unset PAGEVIEWS_CASSANDRA_HOSTS  # its own nodes, whatever cluster the rest of the suite uses
+        cluster stop "$nodes" >/dev/null 2>&1 || true
+        rm -rf "$here/.run-cluster"  # a fresh, throwaway cluster every run
         trap 'cluster stop "$nodes"' EXIT
         trap 'exit 130' INT
         trap 'exit 143' TERM

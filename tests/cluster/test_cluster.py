@@ -1,6 +1,6 @@
 """A real three-node cluster (make cluster-test): replication factor 3, QUORUM writes, one node taken down.
 
-Nodes on 127.0.0.1, .2 and .3 (devtools/cassandra/cassandra.sh cluster-start 3);
+Nodes on 127.0.0.2, .3 and .4 (devtools/cassandra/cassandra.sh cluster-start 3);
 the suite's settings read the replication factor and consistency from the
 environment the make target sets.
 """
@@ -29,7 +29,7 @@ SCRIPT = Path(__file__).resolve().parents[2] / "devtools" / "cassandra" / "cassa
 def test_the_keyspace_has_three_replicas_and_writes_go_at_quorum(cassandra_keyspace: str) -> None:
     session, _ = store.session_and_keyspace()
     hosts = session.cluster.metadata.all_hosts()
-    assert sorted(host.address for host in hosts) == ["127.0.0.1", "127.0.0.2", "127.0.0.3"]
+    assert sorted(host.address for host in hosts) == ["127.0.0.2", "127.0.0.3", "127.0.0.4"]
     replication = session.cluster.metadata.keyspaces[cassandra_keyspace].replication_strategy
     assert replication.dc_replication_factors == {"datacenter1": 3}
     assert settings.CONSISTENCY == ConsistencyLevel.QUORUM
