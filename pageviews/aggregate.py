@@ -36,7 +36,7 @@ DIMENSIONS = (
 VISIT_DIMENSIONS = ("entry_page", "exit_page")
 ALL_DIMENSIONS = DIMENSIONS + VISIT_DIMENSIONS
 #: Columns a report reads from ``pageviews``.
-ROW_COLUMNS = ("id", "pv", "visitor", "session", *DIMENSIONS)
+ROW_COLUMNS = ("id", "pv", "visitor", "session", *DIMENSIONS, "visitor_next")
 #: Unix epoch offset of TimeUUIDs (100 ns intervals since 1582-10-15).
 _UUID_EPOCH = 0x01B21DD213814000
 
@@ -57,6 +57,8 @@ class Row(NamedTuple):
     screensize: str | None
     language: str | None
     country: str | None
+    #: Cookieless mode, last half hour of a UTC day: the id this visitor has after midnight.
+    visitor_next: uuid.UUID | None = None
 
 
 def timeuuid_datetime(value: uuid.UUID) -> datetime:
@@ -111,14 +113,22 @@ class _Visit:
     engaged_ms: int = 0
 
 
-def aggregate(rows: Iterable[Row], engaged: Mapping[uuid.UUID, int]) -> Figures:
-    """The figures of ``rows`` (one day's pageviews); ``engaged`` maps pageview keys to engaged ms."""
+def aggregate(
+    rows: Iterable[Row], engaged: Mapping[uuid.UUID, int], aliases: Mapping[uuid.UUID, uuid.UUID] | None = None
+) -> Figures:
+    """The figures of ``rows`` (one day's pageviews); ``engaged`` maps pageview keys to engaged ms.
+
+    ``aliases`` maps a cookieless visitor id to the one the same visitor had
+    before midnight (see :func:`midnight_aliases`), so that a range's sketch
+    counts a visit across midnight as one visitor.
+    """
     figures = Figures()
     visits: dict[uuid.UUID, _Visit] = {}
+    aliases = aliases or {}
     for row in rows:
         figures.pageviews += 1
         if row.visitor is not None:
-            figures.sketch.update(str(row.visitor))
+            figures.sketch.update(str(aliases.get(row.visitor, row.visitor)))
         for dimension in DIMENSIONS:
             figures.breakdowns[dimension][getattr(row, dimension) or ""] += 1
         at = timeuuid_datetime(row.id)
@@ -141,6 +151,11 @@ def aggregate(rows: Iterable[Row], engaged: Mapping[uuid.UUID, int]) -> Figures:
         figures.breakdowns["entry_page"][visit.entry] += 1
         figures.breakdowns["exit_page"][visit.exit] += 1
     return figures
+
+
+def midnight_aliases(rows_before: Iterable[Row]) -> dict[uuid.UUID, uuid.UUID]:
+    """{id after midnight: id before} from the cookieless rows just before a day began."""
+    return {row.visitor_next: row.visitor for row in rows_before if row.visitor_next and row.visitor}
 
 
 def hourly_counts(rows: Iterable[Row], tz: tzinfo) -> Counter[datetime]:

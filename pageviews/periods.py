@@ -79,6 +79,15 @@ def utc_days(start: datetime, end: datetime) -> list[date]:
     return list(days_between(start.astimezone(UTC).date(), last))
 
 
+def utc_midnights(start: datetime, end: datetime) -> list[datetime]:
+    """The UTC midnights in (start, end] and at start: where cookieless ids change."""
+    return [
+        datetime.combine(day, time.min, UTC)
+        for day in utc_days(start, end + timedelta(microseconds=1))
+        if start <= datetime.combine(day, time.min, UTC) <= end
+    ]
+
+
 def parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)

@@ -82,9 +82,24 @@ def read_engaged(app: uuid.UUID, start: datetime, end: datetime) -> dict[uuid.UU
 
 
 def live_day(app: uuid.UUID, day: date, tz: ZoneInfo) -> Figures:
-    """A local day's figures computed from its raw partitions."""
+    """A local day's figures computed from its raw partitions.
+
+    Cookieless ids change at UTC midnight: the rows of the half hour before
+    the day's UTC midnights tell which new ids continue an earlier visitor.
+    """
     start, end = periods.local_day_bounds(day, tz)
-    return aggregate.aggregate(read_rows(app, start, end), read_engaged(app, start, end))
+    rows = read_rows(app, start, end)
+    aliases: dict[uuid.UUID, uuid.UUID] = {}
+    if any(_cookieless(row) for row in rows):
+        for midnight in periods.utc_midnights(start, end):
+            before = read_rows(app, midnight - timedelta(seconds=conf.SESSION_COOKIE_AGE), midnight)
+            aliases.update(aggregate.midnight_aliases(before))
+    return aggregate.aggregate(rows, read_engaged(app, start, end), aliases)
+
+
+def _cookieless(row: Row) -> bool:
+    """A cookieless row: its session id is its visitor id (the day's hash)."""
+    return row.visitor is not None and row.visitor == row.session
 
 
 def store_day(app: uuid.UUID, day: date, figures: Figures) -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from cassandra.util import uuid_from_time
 
-from pageviews.aggregate import Figures, Row, aggregate, hourly_counts, timeuuid_datetime, top
+from pageviews.aggregate import Figures, Row, aggregate, hourly_counts, midnight_aliases, timeuuid_datetime, top
 from pageviews.periods import zone
 
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
@@ -18,7 +18,7 @@ def row(at: datetime, path: str, visitor: uuid.UUID | None, session: uuid.UUID |
     fields = dict.fromkeys(("referrer_source", "utm_campaign", "browser", "os", "device", "screensize"), "")
     fields.update(language="", country="")
     fields.update(extra)
-    return Row(uuid_from_time(at), uuid.uuid4(), visitor, session, path, **fields)
+    return Row(uuid_from_time(at), uuid.uuid4(), visitor, session, path, **fields)  # type: ignore[arg-type]
 
 
 def test_timeuuid_datetime_round_trips() -> None:
@@ -88,3 +88,20 @@ def test_top_orders_by_count_then_value_with_empty_last() -> None:
     counts = Counter({"b": 2, "": 2, "a": 2, "c": 5, "d": 1})
     assert top(counts, 4) == [("c", 5), ("a", 2), ("b", 2), ("", 2)]
     assert top(counts, 1) == [("c", 5)]
+
+
+def test_midnight_aliases_join_a_cookieless_visit_across_midnight() -> None:
+    before, after = uuid.uuid4(), uuid.uuid4()
+    late = row(T0, "/late", before, before)._replace(visitor_next=after)
+    aliases = midnight_aliases([late, row(T0, "/x", uuid.uuid4(), uuid.uuid4())])
+    assert aliases == {after: before}
+    day_one = aggregate([late], {})
+    day_two = aggregate([row(T0 + timedelta(days=1), "/early", after, after)], {}, aliases)
+    total = Figures()
+    total.merge(day_one)
+    total.merge(day_two)
+    assert total.visitors == 1
+    unjoined = Figures()
+    unjoined.merge(day_one)
+    unjoined.merge(aggregate([row(T0 + timedelta(days=1), "/early", after, after)], {}))
+    assert unjoined.visitors == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -128,3 +129,26 @@ def test_report_as_dict_has_every_breakdown(ny_app: App, three_days: dict[str, A
     assert len(data["series"]) == 24
     assert set(data["breakdowns"]) >= {"path", "entry_page", "exit_page", "country", "device", "referrer_source"}
     assert data["headline"]["pageviews"] == 4
+
+
+def test_a_cookieless_visit_across_utc_midnight_is_one_visitor(make_app: Callable[..., App]) -> None:
+    app = make_app(url="https://cookieless.test/")
+    before, after = uuid.uuid4(), uuid.uuid4()
+    midnight = datetime(2026, 11, 20, tzinfo=UTC)
+    late = parse_hit(
+        {"app": str(app.id), "path": "/late"},
+        Identity(before, before, new_visitor=False, new_session=False),
+        ip="",
+        useragent="",
+        received_at=midnight - timedelta(minutes=10),
+    )
+    assert late is not None
+    store.writer.save(dataclasses.replace(late, visitor_next=after))
+    put(app, midnight + timedelta(minutes=5), "/early", after, after)
+    assert store.writer.stats.wait_idle(10)
+    utc = zone("UTC")
+    period = resolve("custom", utc, midnight + timedelta(days=2), "2026-11-19", "2026-11-20")
+    report = reports.build(app, period, midnight + timedelta(days=2))
+    assert report.headline["pageviews"] == 2
+    assert report.headline["visitors"] == 1
+    assert [rollup.live_day(app.id, day, utc).visitors for day in period.days] == [1, 1]  # one a day too
