@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Per-hit cost of ``pageviews.enrich.enrich()``: uncached, from a cold start, and with warm caches.
+"""Per-hit cost of ``pageviews.collect.enrich.enrich()``: uncached, from a cold start, and with warm caches.
 
 Run from the repository root (no Django, no Cassandra, no network):
 
@@ -11,7 +11,7 @@ browsers, crawlers, HTTP libraries), ~1,000 referrers (direct, search, social,
 internal, unknown blogs) and 5,000 IPv4/IPv6 addresses, each drawn with a Zipf-like
 distribution (a few values are very common, most are rare). It prints:
 
-- the one-time costs: importing ``pageviews.enrich`` in a fresh interpreter, the
+- the one-time costs: importing ``pageviews.collect.enrich`` in a fresh interpreter, the
   first user agent parse (ua-parser's matchers, crawlerdetect's patterns) and
   loading the GeoIP database;
 - the per-hit cost, median and p95 in microseconds, and hits per second on one
@@ -157,8 +157,8 @@ def rss_mib() -> float | None:
 
 
 def fresh_import_ms(repeat: int = 5) -> float:
-    """Median time to import pageviews.enrich in a new interpreter, in milliseconds."""
-    code = "import time; t = time.perf_counter(); import pageviews.enrich; print(time.perf_counter() - t)"
+    """Median time to import pageviews.collect.enrich in a new interpreter, in milliseconds."""
+    code = "import time; t = time.perf_counter(); import pageviews.collect.enrich; print(time.perf_counter() - t)"
     argv = [sys.executable, "-c", code]
     runs: list[float] = []
     for _ in range(repeat):
@@ -184,11 +184,13 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     import_ms = fresh_import_ms()
     sys.path.insert(0, str(ROOT))
-    from pageviews import enrich as enrichment
+    from pageviews.collect import agents as user_agents
+    from pageviews.collect import enrich as enrichment
+    from pageviews.collect import geo
 
-    first_parse = timed(lambda: enrichment.parse_agent(AGENT_TEMPLATES[0].format(v=124, b=6367, p=82)))
+    first_parse = timed(lambda: user_agents.parse_agent(AGENT_TEMPLATES[0].format(v=124, b=6367, p=82)))
     rss_before = rss_mib()
-    geoip_load = timed(lambda: enrichment.country_of("8.8.8.8"))
+    geoip_load = timed(lambda: geo.country_of("8.8.8.8"))
     rss_after = rss_mib()
 
     rng = random.Random(args.seed)
@@ -216,7 +218,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     warm = summary("warm cache", run(stream))
 
     print(f"enrich() per hit: {args.hits:,} hits, {args.agents:,} distinct user agents, Zipf s={ZIPF_EXPONENT}")
-    print(f"ua-parser resolver: {enrichment.ua_resolver()}; GeoIP database: {enrichment.GEOIP_DATABASE}")
+    print(f"ua-parser resolver: {user_agents.ua_resolver()}; GeoIP database: {geo.GEOIP_DATABASE}")
     print()
     print(f"{'':<12}{'median µs':>11}{'p95 µs':>10}{'mean µs':>10}{'hits/s':>12}")
     for name, median, p95, mean, rate in (uncached, cold, warm):
@@ -228,7 +230,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     hit_rates = ", ".join(f"{name} {i.hits / (i.hits + i.misses):.1%}" for name, i in info.items())
     print(f"cold-start pass cache hit rates: {hit_rates}")
     print("one-time costs:")
-    print(f"  import pageviews.enrich (fresh interpreter)     {import_ms:7.1f} ms")
+    print(f"  import pageviews.collect.enrich (fresh interpreter) {import_ms:7.1f} ms")
     print(f"  first parse (ua-parser matchers, crawler regex) {first_parse * 1000:7.1f} ms")
     memory = f", +{rss_after - rss_before:.0f} MiB resident" if rss_before is not None and rss_after is not None else ""
     print(f"  first country lookup (load the GeoIP database)  {geoip_load * 1000:7.1f} ms{memory}")

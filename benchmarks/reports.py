@@ -35,8 +35,15 @@ from cassandra.cqlengine.management import drop_keyspace  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-from pageviews import aggregate, bulk, periods, reports, rollup, sampledata  # noqa: E402
-from pageviews.registry import register_app  # noqa: E402
+from pageviews.collect import sampledata  # noqa: E402
+from pageviews.reports import (  # noqa: E402
+    aggregate,
+    build,
+    periods,
+    rollup,
+)
+from pageviews.storage import bulk, queries  # noqa: E402
+from pageviews.storage.registry import register_app  # noqa: E402
 
 
 def timed(fn, repeat: int = 1):  # type: ignore[no-untyped-def]
@@ -76,16 +83,16 @@ def main() -> int:
     print(f"rollup: {args.days} days in {rollup_s[0]:.1f} s", flush=True)
 
     period = periods.resolve("custom", tz, datetime.now(UTC), first.isoformat(), last.isoformat())
-    fast, fast_s = timed(lambda: reports.build(app, period).as_dict(), repeat=args.repeat)
+    fast, fast_s = timed(lambda: build.build(app, period).as_dict(), repeat=args.repeat)
 
     def raw_scan() -> tuple[aggregate.Figures, int]:
         """The same figures from every raw partition, plus the exact distinct visitor count."""
         total, visitors = aggregate.Figures(), set()
         for day in period.days:
             start, end = periods.local_day_bounds(day, tz)
-            rows = rollup.read_rows(app.id, start, end)
+            rows = queries.read_rows(app.id, start, end)
             visitors.update(row.visitor for row in rows)
-            total.merge(aggregate.aggregate(rows, rollup.read_engaged(app.id, start, end)))
+            total.merge(aggregate.aggregate(rows, queries.read_engaged(app.id, start, end)))
         return total, len(visitors)
 
     (raw, exact_visitors), raw_s = timed(raw_scan)

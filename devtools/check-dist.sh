@@ -14,7 +14,7 @@ import sys, zipfile
 names = set(zipfile.ZipFile(sys.argv[1]).namelist())
 wanted = [
     "pageviews/templatetags/pageviews.py",
-    "pageviews/snippet.js",
+    "pageviews/collect/snippet.js",
     "pageviews/py.typed",
     "pageviews/management/commands/register_app.py",
     "pageviews/management/commands/list_apps.py",

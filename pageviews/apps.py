@@ -12,6 +12,6 @@ class PageviewsConfig(AppConfig):
         from corsheaders.signals import check_request_enabled
 
         from . import checks  # noqa: F401  (registers the checks)
-        from .cors import allow_registered_origins
+        from .collect.cors import allow_registered_origins
 
         check_request_enabled.connect(allow_registered_origins, dispatch_uid="pageviews.cors")

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import connections
 
+from .collect.hits import CLIENT_FIELDS
 from .conf import SETTINGS
-from .hits import CLIENT_FIELDS
 
 CASSANDRA_ENGINE = "django_cassandra_engine"
 CORS_MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"

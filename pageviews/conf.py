@@ -53,6 +53,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SPOOL_FSYNC", (str,), "interval", choices=("always", "interval", "never")),
     Setting("AUTO_REPLAY", (bool,), True),
     Setting("MAX_PENDING_WRITES", (int,), 2000),
+    Setting("WRITER_CLASS", (str,), "pageviews.storage.writer.CassandraWriter"),
     Setting("ROLLUP_TOP_N", (int,), 100),
     Setting("RETENTION_DAYS", (int, _NONE), None),
     Setting("PARAM_NAMES", (dict,), {}),
@@ -182,6 +183,12 @@ class Conf:
     def RATE_LIMIT_WINDOW(self) -> int:
         """Length, in seconds, of the windows that ``RATE_LIMIT`` counts in."""
         value: int = _get("RATE_LIMIT_WINDOW")
+        return value
+
+    @property
+    def WRITER_CLASS(self) -> str:
+        """Dotted path of the class that stores hits (its one instance per process is the writer)."""
+        value: str = _get("WRITER_CLASS")
         return value
 
     @property

@@ -15,14 +15,31 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
-from pageviews import store
-from pageviews.hits import Identity, parse_hit
+from pageviews.collect.hits import Identity, parse_hit
 from pageviews.models import App, Pageview
-from pageviews.registry import register_app
-from pageviews.spool import spool
+from pageviews.storage import writer
+from pageviews.storage.registry import register_app
+from pageviews.storage.spool import spool
 
 #: tests/cluster needs three nodes: `make cluster-test` starts them and sets PAGEVIEWS_CLUSTER_TEST.
 collect_ignore = [] if os.environ.get("PAGEVIEWS_CLUSTER_TEST") else ["cluster"]
+
+#: Fixtures that reach the run's Cassandra keyspace: a test using one (even indirectly) is marked ``cassandra``.
+CASSANDRA_FIXTURES = frozenset({"cassandra_keyspace"})
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "cassandra: needs a Cassandra node (deselect with -m 'not cassandra': make test-fast)"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses a Cassandra fixture, so ``-m "not cassandra"`` runs only what needs none."""
+    for item in items:
+        if CASSANDRA_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.cassandra)
+
 
 #: A real desktop browser's user agent: hits without one, or from bots, are not stored by default.
 BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
@@ -68,7 +85,7 @@ def app(make_app: Callable[..., App]) -> App:
 
 def stored_pageviews(app_id: uuid.UUID) -> list[Any]:
     """Every stored pageview of an app from yesterday and today (UTC), after in-flight writes finish."""
-    assert store.writer.stats.wait_idle(10), "writes still in flight after 10 s"
+    assert writer.cassandra_writer.stats.wait_idle(10), "writes still in flight after 10 s"
     today = datetime.now(UTC).date()
     rows: list[Any] = []
     for day in (today - timedelta(days=1), today):
@@ -89,5 +106,5 @@ def write_pageviews(app: App, count: int, path: str = "/", at: datetime | None =
         received_at = at - timedelta(seconds=n)
         hit = parse_hit({"app": str(app.id), "path": path}, identity, ip="", useragent="", received_at=received_at)
         assert hit is not None
-        store.writer.save(hit)
-    assert store.writer.stats.wait_idle(10)
+        writer.cassandra_writer.save(hit)
+    assert writer.cassandra_writer.stats.wait_idle(10)

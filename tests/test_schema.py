@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pageviews import store
+from pageviews.storage import connection
 
 
 def table(keyspace: str, name: str) -> object:
-    session, _ = store.session_and_keyspace()
+    session, _ = connection.session_and_keyspace()
     cluster = session.cluster
     cluster.refresh_schema_metadata()
     return cluster.metadata.keyspaces[keyspace].tables[name]
@@ -44,7 +44,7 @@ def test_keyspace_replication_comes_from_databases(cassandra_keyspace: str) -> N
     """replication_factor 1 from DATABASES. scylla-driver's cqlengine creates even a
     "SimpleStrategy" keyspace as NetworkTopologyStrategy with that factor in every
     datacenter, which Cassandra 4+ accepts and which is also right for production."""
-    session, _ = store.session_and_keyspace()
+    session, _ = connection.session_and_keyspace()
     keyspace = session.cluster.metadata.keyspaces[cassandra_keyspace]
     assert keyspace.replication_strategy.name == "NetworkTopologyStrategy"
     assert keyspace.replication_strategy.dc_replication_factors == {"datacenter1": 1}

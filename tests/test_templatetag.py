@@ -6,7 +6,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.utils import override_settings
 
-from pageviews.snippet import minified_script, render_comment, render_snippet
+from pageviews.collect.snippet import minified_script, render_comment, render_snippet
 
 APP_ID = "6f1c7a52-3b0e-4d7e-9a4b-0d6f3b2f9e10"
 ENDPOINT = "http://testserver/pageviews/collect/"

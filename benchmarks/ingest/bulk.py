@@ -32,8 +32,10 @@ from cassandra.cqlengine.management import drop_keyspace  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-from pageviews import bulk, periods, sampledata, store  # noqa: E402
-from pageviews.registry import register_app  # noqa: E402
+from pageviews.collect import sampledata  # noqa: E402
+from pageviews.reports import periods  # noqa: E402
+from pageviews.storage import bulk, writer  # noqa: E402
+from pageviews.storage.registry import register_app  # noqa: E402
 
 
 def main() -> int:
@@ -55,8 +57,8 @@ def main() -> int:
                 loader_s.append(time.perf_counter() - started)
                 assert result.failed == 0, result.first_error
             else:
-                rows = list(bulk.pageview_rows(hits))
-                session, statement = store.writer.pageview_statement()
+                rows = [writer.cassandra_writer.pageview_values(hit) for hit in hits]
+                session, statement = writer.cassandra_writer.pageview_statement()
                 started = time.perf_counter()
                 results = execute_concurrent_with_args(session, statement, rows, concurrency=args.concurrency)
                 raw_s.append(time.perf_counter() - started)

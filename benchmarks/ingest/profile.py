@@ -30,8 +30,8 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from pyinstrument import Profiler  # noqa: E402
 
-from pageviews import store  # noqa: E402
-from pageviews.registry import register_app  # noqa: E402
+from pageviews.storage import writer  # noqa: E402
+from pageviews.storage.registry import register_app  # noqa: E402
 
 UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 
@@ -51,7 +51,7 @@ def main() -> int:
     with profiler:
         for _ in range(args.requests):
             client.get("/pageviews/collect/", query)
-        store.writer.stats.wait_idle(30)
+        writer.cassandra_writer.stats.wait_idle(30)
     seconds = time.perf_counter() - started
     print(
         f"{args.requests:,} requests in {seconds:.2f} s: {seconds / args.requests * 1e6:.0f} µs per request in-process"

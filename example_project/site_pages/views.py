@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from pageviews.collect import pixel_response
+from pageviews.collect.http import pixel_response
 
 PAGES = {
     "home": "Home",

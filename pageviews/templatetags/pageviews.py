@@ -12,9 +12,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString
 
+from ..collect.hits import clean_ip, parse_uuid
+from ..collect.snippet import SnippetOptions, render_comment, render_snippet
 from ..conf import conf
-from ..hits import clean_ip, parse_uuid
-from ..snippet import SnippetOptions, render_comment, render_snippet
 
 register = template.Library()
 

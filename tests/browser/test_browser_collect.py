@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext
 
-from pageviews import store
 from pageviews.conf import conf
 from pageviews.models import App, Engagement
+from pageviews.storage import writer
 from tests.browser.conftest import USER_AGENT, Servers, Tab, WaitForPageviews
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.cassandra]
 
 #: Non-ASCII and an ampersand: escaped in the HTML, URL-encoded by the snippet, decoded by Django.
 TITLE = "Prüfseite über Café & Crème"
@@ -234,7 +234,7 @@ def test_the_engagement_beacon_records_the_time_on_page(
     deadline = time.monotonic() + 10
     engaged: list[Any] = []
     while not engaged and time.monotonic() < deadline:
-        assert store.writer.stats.wait_idle(10)
+        assert writer.cassandra_writer.stats.wait_idle(10)
         today = datetime.now(UTC).date()
         engaged = [
             e for day in (today - timedelta(days=1), today) for e in Engagement.objects.filter(app=app.id, day=day)

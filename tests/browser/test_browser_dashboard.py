@@ -15,12 +15,12 @@ from types import SimpleNamespace
 import pytest
 from django.test import RequestFactory
 
-from pageviews import dashboard
 from pageviews.models import App
+from pageviews.reports import dashboard
 from tests.browser.conftest import Servers, Tab
 from tests.conftest import write_pageviews
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.cassandra]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 
 

@@ -18,16 +18,16 @@ from cassandra import ConsistencyLevel
 from django.conf import settings
 from django.test import Client
 
-from pageviews import store
 from pageviews.models import App
-from pageviews.spool import spool
+from pageviews.storage import connection, writer
+from pageviews.storage.spool import spool
 from tests.conftest import BROWSER_UA
 
 SCRIPT = Path(__file__).resolve().parents[2] / "devtools" / "cassandra" / "cassandra.sh"
 
 
 def test_the_keyspace_has_three_replicas_and_writes_go_at_quorum(cassandra_keyspace: str) -> None:
-    session, _ = store.session_and_keyspace()
+    session, _ = connection.session_and_keyspace()
     hosts = session.cluster.metadata.all_hosts()
     assert sorted(host.address for host in hosts) == ["127.0.0.2", "127.0.0.3", "127.0.0.4"]
     replication = session.cluster.metadata.keyspaces[cassandra_keyspace].replication_strategy
@@ -42,7 +42,7 @@ def test_a_node_down_during_load_loses_nothing_and_fails_nothing(
     app = make_app(url="https://cluster.test/")
     client = Client(HTTP_USER_AGENT=BROWSER_UA)
     statuses: list[int] = []
-    failed_before = store.writer.stats.failed
+    failed_before = writer.cassandra_writer.stats.failed
 
     def node_three_goes_down() -> None:
         time.sleep(1.5)
@@ -57,9 +57,9 @@ def test_a_node_down_during_load_loses_nothing_and_fails_nothing(
         sent += 1
         time.sleep(0.01)
     stopper.join()
-    assert store.writer.stats.wait_idle(30)
+    assert writer.cassandra_writer.stats.wait_idle(30)
     assert set(statuses) == {200}
-    assert store.writer.stats.failed == failed_before  # QUORUM (2 of 3) held with one node down
+    assert writer.cassandra_writer.stats.failed == failed_before  # QUORUM (2 of 3) held with one node down
     assert spool.depth()[0] == 0
     rows = stored(app.id)  # read at QUORUM too
     assert len(rows) == sent

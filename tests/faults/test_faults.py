@@ -16,7 +16,7 @@ import pytest
 
 from tests.faults.conftest import ROOT, Collector, Load, Node, stored_paths
 
-pytestmark = pytest.mark.faults
+pytestmark = [pytest.mark.faults, pytest.mark.cassandra]  # a node of its own
 RESULTS = ROOT / "build" / "faults.json"
 
 

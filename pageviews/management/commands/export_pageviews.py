@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from ... import export, reports
-from ...periods import PeriodError, resolve
-from ...registry import RegistryError, cassandra_errors, get_app
+from ...reports import export
+from ...reports.build import app_timezone
+from ...reports.periods import PeriodError, resolve
+from ...storage.errors import StorageUnavailableError, storage_errors
+from ...storage.queries import iter_export_rows
+from ...storage.registry import RegistryError, get_app
 
 
 class Command(BaseCommand):
@@ -31,13 +35,13 @@ class Command(BaseCommand):
             raise CommandError(f"{path.parent} is not a directory")
         try:
             app = get_app(options["app_id"])
-            period = resolve("custom", reports.app_timezone(app), reports.now(), options["since"], options["until"])
+            period = resolve("custom", app_timezone(app), datetime.now(UTC), options["since"], options["until"])
             with (
                 tqdm(unit=" rows", file=sys.stderr, disable=options["no_progress"] or None) as bar,
-                cassandra_errors(),
+                storage_errors(),
             ):
-                rows = export.iter_rows(app.id, period.start_utc, period.end_utc)
+                rows = iter_export_rows(app.id, period.start_utc, period.end_utc)
                 count = export.export(rows, options["format"], path, on_row=lambda: bar.update())
-        except (PeriodError, RegistryError, export.ExportError) as exc:
+        except (PeriodError, RegistryError, StorageUnavailableError, export.ExportError) as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"Wrote {count:,} pageviews of {app.name!r} to {path} ({options['format']}).")

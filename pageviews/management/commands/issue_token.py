@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ...registry import RegistryError, issue_token
+from ...storage.errors import StorageUnavailableError
+from ...storage.registry import RegistryError, issue_token
 
 
 class Command(BaseCommand):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             app, token = issue_token(options["app_id"])
-        except RegistryError as exc:
+        except (RegistryError, StorageUnavailableError) as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"Read token for {app.name!r} ({app.id}), shown once:")
         self.stdout.write(token)

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ...registry import RegistryError, list_apps
+from ...storage.errors import StorageUnavailableError
+from ...storage.registry import RegistryError, list_apps
 
 
 def _utc(moment: datetime) -> datetime:
@@ -25,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             apps = list_apps()
-        except RegistryError as exc:
+        except (RegistryError, StorageUnavailableError) as exc:
             raise CommandError(str(exc)) from None
         rows = [
             {

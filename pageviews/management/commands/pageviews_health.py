@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...health import check
+from ...collect.health import check
 
 
 class Command(BaseCommand):

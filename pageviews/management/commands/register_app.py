@@ -6,8 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ...hits import parse_uuid
-from ...registry import RegistryError, issue_token, register_app
+from ...collect.hits import parse_uuid
+from ...storage.errors import StorageUnavailableError
+from ...storage.registry import RegistryError, issue_token, register_app
 
 
 class Command(BaseCommand):
@@ -47,7 +48,7 @@ class Command(BaseCommand):
                 retention_days=options["retention_days"],
             )
             token = issue_token(str(app.id))[1] if options["token"] else None
-        except RegistryError as exc:
+        except (RegistryError, StorageUnavailableError) as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"Registered {app.name!r} ({app.url}) with id {app.id}")
         self.stdout.write(f"Allowed origins: {', '.join(sorted(app.origins))}")

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ... import store
-from ...registry import RegistryError, cassandra_errors
-from ...spool import describe, spool
+from ...storage.errors import StorageUnavailableError, storage_errors
+from ...storage.spool import describe, spool
+from ...storage.writer import cassandra_writer
 
 
 class Command(BaseCommand):
@@ -20,9 +20,9 @@ class Command(BaseCommand):
             self.stdout.write(f"The spool in {spool.directory()} is empty.")
             return
         try:
-            with cassandra_errors():
-                result = store.replayer.run()
-        except RegistryError as exc:
+            with storage_errors():
+                result = cassandra_writer.replayer.run()
+        except StorageUnavailableError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"{result.files} spool file(s): {describe(result)}.")
         if result.returned:

@@ -6,9 +6,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ... import rollup
-from ...periods import PeriodError, parse_date
-from ...registry import RegistryError, cassandra_errors, get_app, list_apps
+from ...reports import rollup
+from ...reports.periods import PeriodError, parse_date
+from ...storage.errors import StorageUnavailableError, storage_errors
+from ...storage.registry import RegistryError, get_app, list_apps
 
 
 class Command(BaseCommand):
@@ -24,9 +25,9 @@ class Command(BaseCommand):
             since = parse_date(options["since"]) if options["since"] else None
             until = parse_date(options["until"]) if options["until"] else None
             apps = [get_app(options["app_id"])] if options["app_id"] else [a for a in list_apps() if a.active]
-            with cassandra_errors():
+            with storage_errors():
                 done = rollup.run(apps, since, until)
-        except (PeriodError, RegistryError) as exc:
+        except (PeriodError, RegistryError, StorageUnavailableError) as exc:
             raise CommandError(str(exc)) from None
         for app, days in done:
             span = f"{days[0]} to {days[-1]}" if days else "nothing to do"

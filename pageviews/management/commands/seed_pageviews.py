@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ... import bulk, reports, rollup, sampledata
-from ...registry import RegistryError, cassandra_errors, get_app
+from ...collect import sampledata
+from ...reports import rollup
+from ...reports.build import app_timezone
+from ...storage import bulk
+from ...storage.errors import StorageUnavailableError, storage_errors
+from ...storage.registry import RegistryError, get_app
 
 
 class Command(BaseCommand):
@@ -26,14 +30,15 @@ class Command(BaseCommand):
             raise CommandError("--days must be 1 to 3660 and --per-day 1 to 1000000")
         try:
             app = get_app(options["app_id"])
-            tz = reports.app_timezone(app)
-            today = reports.now().astimezone(tz).date()
+            tz = app_timezone(app)
+            now = datetime.now(UTC)
+            today = now.astimezone(tz).date()
             first = today - timedelta(days=days - 1)
-            with cassandra_errors():
+            with storage_errors():
                 hits = sampledata.generate(app.id, first, days, per_day, tz, seed=options["seed"])
-                result = bulk.load_pageviews(hit for hit in hits if hit.received_at <= reports.now())
+                result = bulk.load_pageviews(hit for hit in hits if hit.received_at <= now)
                 rolled = rollup.rollup(app.id, tz, first, today - timedelta(days=1)) if days > 1 else []
-        except RegistryError as exc:
+        except (RegistryError, StorageUnavailableError) as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"Wrote {result.written:,} pageviews of {app.name!r} over {days} days")
         if result.failed:

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ...registry import RegistryError, deactivate_app, delete_app
+from ...storage.errors import StorageUnavailableError
+from ...storage.registry import RegistryError, deactivate_app, delete_app
 
 
 class Command(BaseCommand):
@@ -24,5 +25,5 @@ class Command(BaseCommand):
             else:
                 app = deactivate_app(options["app_id"])
                 self.stdout.write(f"Deactivated {app.name!r} ({app.id}): new hits are ignored, data is kept.")
-        except RegistryError as exc:
+        except (RegistryError, StorageUnavailableError) as exc:
             raise CommandError(str(exc)) from None

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 
 from pageviews.conf import conf
 from pageviews.models import App
-from pageviews.registry import register_app
+from pageviews.storage.registry import register_app
 
 #: A staff account for the local demo's dashboard (the demo binds to 127.0.0.1 only).
 DEMO_USER = "demo"
