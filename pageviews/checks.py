@@ -1,4 +1,4 @@
-"""System checks for a misconfigured django-pageviews (``pageviews.E00x``)."""
+"""System checks for a misconfigured django-pageviews (``pageviews.E00x``), derived from ``conf.py`` where they can."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import connections
+from django.utils.module_loading import import_string
 
 from .collect.hits import CLIENT_FIELDS
-from .conf import SETTINGS
+from .conf import SETTINGS, Conf, Setting
 
 CASSANDRA_ENGINE = "django_cassandra_engine"
 CORS_MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"
@@ -24,7 +25,7 @@ def check_settings(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
         *check_database(),
         *check_installed_apps(),
         *check_cors(),
-        *check_setting_types(),
+        *check_declared_settings(),
         *check_setting_values(),
     ]
 
@@ -109,12 +110,37 @@ def check_cors() -> list[CheckMessage]:
     return errors
 
 
-#: Cassandra's largest TTL is 20 years.
-MAX_RETENTION_DAYS = 20 * 365
+def _required(bound: int | None) -> int:
+    if bound is None:
+        raise ValueError("the declaration has no such bound")
+    return bound
+
+
+#: Cassandra's largest TTL is 20 years: the maximum of ``PAGEVIEWS_RETENTION_DAYS`` (and of an app's own).
+MAX_RETENTION_DAYS: int = _required(Conf.RETENTION_DAYS.maximum)
+
+#: The checks written by hand; every other id comes from the declarations in ``conf.py``.
+_HAND_WRITTEN_IDS = (
+    "pageviews.E001",
+    "pageviews.E002",
+    "pageviews.E003",
+    "pageviews.E004",
+    "pageviews.E006",
+    "pageviews.E008",
+    "pageviews.E012",
+    "pageviews.W001",
+)
+_DECLARED_IDS = (
+    "pageviews.E005",
+    "pageviews.E007",
+    *(setting.bound_check for setting in SETTINGS if setting.bound_check),
+)
+#: Every check id this app can report, sorted.
+CHECK_IDS: tuple[str, ...] = tuple(sorted({*_HAND_WRITTEN_IDS, *_DECLARED_IDS}))
 
 
 def check_setting_values() -> list[CheckMessage]:
-    """Values of the right type that still cannot work."""
+    """Values of the right type that still cannot work, beyond what their declarations say."""
     errors: list[CheckMessage] = []
     names = getattr(settings, "PAGEVIEWS_PARAM_NAMES", {})
     if isinstance(names, dict):
@@ -130,44 +156,72 @@ def check_setting_values() -> list[CheckMessage]:
                     id="pageviews.E008",
                 )
             )
-    top_n = getattr(settings, "PAGEVIEWS_ROLLUP_TOP_N", 100)
-    if isinstance(top_n, int) and not isinstance(top_n, bool) and top_n < 1:
-        errors.append(Error(f"PAGEVIEWS_ROLLUP_TOP_N is {top_n}; it must be at least 1.", id="pageviews.E010"))
-    for name in ("PAGEVIEWS_RATE_LIMIT", "PAGEVIEWS_RATE_LIMIT_WINDOW"):
-        value = getattr(settings, name, None)
-        if isinstance(value, int) and not isinstance(value, bool) and value < 1:
-            errors.append(Error(f"{name} is {value}; it must be at least 1.", id="pageviews.E011"))
-    retention = getattr(settings, "PAGEVIEWS_RETENTION_DAYS", None)
-    if isinstance(retention, int) and not 1 <= retention <= MAX_RETENTION_DAYS:
-        errors.append(
-            Error(
-                f"PAGEVIEWS_RETENTION_DAYS is {retention}; it must be None or 1 to {MAX_RETENTION_DAYS} days.",
-                id="pageviews.E009",
-            )
-        )
+    writer_class = getattr(settings, "PAGEVIEWS_WRITER_CLASS", None)
+    if isinstance(writer_class, str):
+        errors.extend(check_writer_class(writer_class))
     return errors
 
 
-def check_setting_types() -> list[CheckMessage]:
+#: What the collection rules call on a writer (``pageviews.collect.ingest.HitWriter``).
+WRITER_METHODS = ("save", "save_event", "save_engagement", "wait_idle", "counts")
+
+
+def check_writer_class(dotted: str) -> list[CheckMessage]:
+    """``PAGEVIEWS_WRITER_CLASS`` must import and have the writer's methods: otherwise no hit would be stored."""
+    try:
+        cls = import_string(dotted)
+    except ImportError as exc:
+        return [Error(f"PAGEVIEWS_WRITER_CLASS {dotted!r} cannot be imported: {exc}.", id="pageviews.E012")]
+    missing = [name for name in WRITER_METHODS if not callable(getattr(cls, name, None))]
+    if missing:
+        return [
+            Error(
+                f"PAGEVIEWS_WRITER_CLASS {dotted!r} lacks the writer methods {', '.join(missing)}.",
+                hint="See the protocol pageviews.collect.ingest.HitWriter.",
+                id="pageviews.E012",
+            )
+        ]
+    return []
+
+
+def check_declared_settings() -> list[CheckMessage]:
+    """Every set ``PAGEVIEWS_*`` setting against its declaration: type (E005), choices (E007), bounds."""
     errors: list[CheckMessage] = []
     for setting in SETTINGS:
-        if not hasattr(settings, setting.full_name):
-            continue
-        value = getattr(settings, setting.full_name)
-        ok = False if isinstance(value, bool) and bool not in setting.types else isinstance(value, setting.types)
-        if not ok:
-            expected = " or ".join("None" if t is type(None) else t.__name__ for t in setting.types)
-            errors.append(
-                Error(
-                    f"{setting.full_name} must be {expected}, not {type(value).__name__}.",
-                    id="pageviews.E005",
-                )
-            )
-        elif setting.choices and value not in setting.choices:
-            errors.append(
-                Error(
-                    f"{setting.full_name} is {value!r}; it must be one of {', '.join(map(repr, setting.choices))}.",
-                    id="pageviews.E007",
-                )
-            )
+        if hasattr(settings, setting.full_name):
+            errors.extend(check_declared_value(setting, getattr(settings, setting.full_name)))
     return errors
+
+
+def check_declared_value(setting: Setting[Any], value: object) -> list[CheckMessage]:
+    """The errors of one value of one setting; ``True`` and ``False`` are numbers only where ``bool`` is declared."""
+    ok = False if isinstance(value, bool) and bool not in setting.types else isinstance(value, setting.types)
+    if not ok:
+        expected = " or ".join("None" if t is type(None) else t.__name__ for t in setting.types)
+        return [Error(f"{setting.full_name} must be {expected}, not {type(value).__name__}.", id="pageviews.E005")]
+    if setting.choices and value not in setting.choices:
+        return [
+            Error(
+                f"{setting.full_name} is {value!r}; it must be one of {', '.join(map(repr, setting.choices))}.",
+                id="pageviews.E007",
+            )
+        ]
+    if setting.bound_check and isinstance(value, int | float) and not isinstance(value, bool):
+        too_low = setting.minimum is not None and value < setting.minimum
+        too_high = setting.maximum is not None and value > setting.maximum
+        if too_low or too_high:
+            return [Error(f"{setting.full_name} is {value!r}; {bound_rule(setting)}.", id=setting.bound_check)]
+    return []
+
+
+def bound_rule(setting: Setting[Any]) -> str:
+    """What a bound check's message says a value must be, e.g. ``it must be None or 1 to 7300 days``."""
+    if setting.minimum is not None and setting.maximum is not None:
+        rule = f"{setting.minimum} to {setting.maximum}"
+    elif setting.minimum is not None:
+        rule = f"at least {setting.minimum}"
+    else:
+        rule = f"at most {setting.maximum}"
+    none = "None or " if type(None) in setting.types else ""
+    unit = f" {setting.unit}" if setting.unit else ""
+    return f"it must be {none}{rule}{unit}"

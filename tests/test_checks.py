@@ -1,4 +1,4 @@
-"""System checks pageviews.E001..E006."""
+"""System checks pageviews.E001..E011 and W001; the declared ones derived from pageviews/conf.py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 from django.conf import settings
 from django.test.utils import override_settings
 
-from pageviews.checks import check_settings
+from pageviews.checks import CHECK_IDS, MAX_RETENTION_DAYS, check_declared_value, check_settings
+from pageviews.conf import SETTINGS, Conf, conf
 from pageviews.models import App
 
 DATABASES = cast(dict[str, dict[str, Any]], settings.DATABASES)
@@ -126,3 +127,89 @@ def test_param_names_that_work() -> None:
 def test_e009_retention_days(days: int, expected: list[str]) -> None:
     with override_settings(PAGEVIEWS_RETENTION_DAYS=days):
         assert ids() == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("PAGEVIEWS_RETENTION_DAYS", 1, []),
+        ("PAGEVIEWS_RETENTION_DAYS", 7300, []),
+        ("PAGEVIEWS_RETENTION_DAYS", 7301, ["pageviews.E009"]),
+        ("PAGEVIEWS_RETENTION_DAYS", None, []),
+        ("PAGEVIEWS_RETENTION_DAYS", False, ["pageviews.E005"]),
+        ("PAGEVIEWS_RETENTION_DAYS", 30.0, ["pageviews.E005"]),
+        ("PAGEVIEWS_ROLLUP_TOP_N", 0, ["pageviews.E010"]),
+        ("PAGEVIEWS_ROLLUP_TOP_N", 1, []),
+        ("PAGEVIEWS_ROLLUP_TOP_N", True, ["pageviews.E005"]),
+        ("PAGEVIEWS_ROLLUP_TOP_N", False, ["pageviews.E005"]),
+        ("PAGEVIEWS_RATE_LIMIT", False, ["pageviews.E005"]),
+        ("PAGEVIEWS_RATE_LIMIT_WINDOW", -60, ["pageviews.E011"]),
+        ("PAGEVIEWS_RATE_LIMIT_WINDOW", True, ["pageviews.E005"]),
+    ],
+)
+def test_bound_checks_derive_from_the_declarations(name: str, value: object, expected: list[str]) -> None:
+    """A bool is not a number here: it gets E005 (wrong type), never a bound check."""
+    with override_settings(**{name: value}):
+        assert ids() == expected
+
+
+def test_bound_messages_state_the_declared_bounds() -> None:
+    with override_settings(PAGEVIEWS_RETENTION_DAYS=0, PAGEVIEWS_RATE_LIMIT=0, PAGEVIEWS_RATE_LIMIT_WINDOW=0):
+        assert [message.msg for message in check_settings()] == [
+            "PAGEVIEWS_RATE_LIMIT is 0; it must be None or at least 1.",
+            "PAGEVIEWS_RATE_LIMIT_WINDOW is 0; it must be at least 1.",
+            "PAGEVIEWS_RETENTION_DAYS is 0; it must be None or 1 to 7300 days.",
+        ]
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda setting: setting.name)
+def test_each_default_passes_its_own_checks(setting: Any) -> None:
+    assert check_declared_value(setting, setting.default) == []
+    with override_settings(**{setting.full_name: setting.default}):
+        assert ids() == []
+
+
+def test_check_ids_list_every_id_the_app_reports() -> None:
+    expected = (*(f"pageviews.E{n:03}" for n in range(1, 13)), "pageviews.W001")
+    assert expected == CHECK_IDS
+
+
+def test_max_retention_days_is_the_declared_maximum() -> None:
+    assert MAX_RETENTION_DAYS == Conf.RETENTION_DAYS.maximum == 7300
+
+
+def test_conf_reads_the_declared_default_the_setting_and_a_change() -> None:
+    assert conf.ROLLUP_TOP_N == 100
+    assert conf.SPOOL_FSYNC == "interval"
+    with override_settings(PAGEVIEWS_ROLLUP_TOP_N=5, PAGEVIEWS_DOWNLOAD_EXTENSIONS=[".PDF", "Zip"]):
+        assert conf.ROLLUP_TOP_N == 5
+        assert conf.DOWNLOAD_EXTENSIONS == ("pdf", "zip")
+    assert conf.ROLLUP_TOP_N == 100
+    assert conf.DOWNLOAD_EXTENSIONS[:2] == ("pdf", "zip")
+
+
+def test_settings_lists_every_declaration_of_conf_in_order() -> None:
+    names = [setting.name for setting in SETTINGS]
+    assert names[:2] == ["DATABASE", "APP_ID"]
+    assert names[-1] == "DOWNLOAD_EXTENSIONS"
+    assert len(names) == len(set(names)) == 35
+    assert all(getattr(Conf, name) is setting for name, setting in zip(names, SETTINGS, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("tests.fakes.NoSuchWriter", "cannot be imported"),
+        ("no_such_module.Writer", "cannot be imported"),
+        ("tests.fakes.uuid", "lacks the writer methods save, save_event, save_engagement, wait_idle, counts"),
+    ],
+)
+def test_a_writer_class_that_cannot_store_is_an_error(path: str, message: str) -> None:
+    with override_settings(PAGEVIEWS_WRITER_CLASS=path):
+        [error] = [e for e in check_settings() if e.id == "pageviews.E012"]
+    assert message in error.msg
+
+
+def test_a_writer_class_with_the_methods_passes() -> None:
+    with override_settings(PAGEVIEWS_WRITER_CLASS="tests.fakes.ListWriter"):
+        assert [e for e in check_settings() if e.id == "pageviews.E012"] == []
