@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from cassandra.query import UNSET_VALUE
@@ -75,8 +76,9 @@ def engagement_row(engagement: Engagement) -> Row:
     }
 
 
+@cache
 def insert_cql(table: str, ttl: bool) -> str:
-    """The INSERT of a writable table with named bind markers (and ``USING TTL :ttl``)."""
+    """The INSERT of a writable table with named bind markers (and ``USING TTL :ttl``); one string per table."""
     columns = WRITABLE[table]
     markers = ", ".join(f":{name}" for name in columns)
     return f"INSERT INTO {{{table}}} ({', '.join(columns)}) VALUES ({markers})" + (" USING TTL :ttl" if ttl else "")  # noqa: S608
