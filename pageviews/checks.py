@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import connections
@@ -65,11 +65,21 @@ def check_database() -> list[CheckMessage]:
 
 
 def _connects_lazily(alias: str, database: dict[str, Any]) -> bool:
-    # django-cassandra-engine pops "lazy_connect" out of the settings dict when it
-    # connects and keeps it in its connection's connection_options instead.
+    """Whether the alias sets ``lazy_connect``, as the settings said before django-cassandra-engine connected.
+
+    It pops the option out of the settings dict when it connects, and keeps it
+    on a connection that is per thread: the app config read it first, and a
+    connected wrapper of this thread knows it too. A dict that still has it
+    (``override_settings``, or no connection made yet) is read as it is.
+    """
+    options = database.get("OPTIONS", {}).get("connection", {})
+    if "lazy_connect" in options:
+        return bool(options["lazy_connect"])
     if alias in connections.settings and getattr(connections[alias], "connected", False):
         return bool(connections[alias].connection.connection_options.get("lazy_connect", False))
-    return bool(database.get("OPTIONS", {}).get("connection", {}).get("lazy_connect", False))
+    config = apps.get_app_config("pageviews")
+    seen: dict[str, dict[str, Any]] = getattr(config, "connection_options", {})
+    return bool(seen.get(alias, {}).get("lazy_connect", False))
 
 
 def check_installed_apps() -> list[CheckMessage]:

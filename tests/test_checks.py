@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 from typing import Any, cast
 
 import pytest
@@ -11,6 +18,8 @@ from django.test.utils import override_settings
 from pageviews.checks import CHECK_IDS, MAX_RETENTION_DAYS, check_declared_value, check_settings
 from pageviews.conf import SETTINGS, Conf, conf
 from pageviews.models import App
+
+ROOT = Path(__file__).resolve().parents[1]
 
 DATABASES = cast(dict[str, dict[str, Any]], settings.DATABASES)
 
@@ -213,3 +222,54 @@ def test_a_writer_class_that_cannot_store_is_an_error(path: str, message: str) -
 def test_a_writer_class_with_the_methods_passes() -> None:
     with override_settings(PAGEVIEWS_WRITER_CLASS="tests.fakes.ListWriter"):
         assert [e for e in check_settings() if e.id == "pageviews.E012"] == []
+
+
+def runserver_checks(tmp_path: Any, options: str) -> str:
+    """What ``manage.py runserver`` (with its autoreloader: checks in another thread) prints on start.
+
+    A settings module of its own sets ``OPTIONS["connection"]`` of the test settings' Cassandra alias to
+    ``options``; the server binds to a free loopback port and is stopped once the checks have run.
+    """
+    (tmp_path / "runserver_settings.py").write_text(
+        "from tests.settings import *  # noqa: F403\n"
+        f"DATABASES['cassandra']['OPTIONS']['connection'] = {options}  # noqa: F405\n"
+    )
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path}:{ROOT}", "DJANGO_SETTINGS_MODULE": "runserver_settings"}
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    output: list[str] = []
+    try:
+        assert server.stdout is not None
+        deadline = time.monotonic() + 60
+        for line in server.stdout:
+            output.append(line)
+            if "Quit the server with" in line or time.monotonic() > deadline:
+                break
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        if server.stdout is not None:
+            server.stdout.close()
+    return "".join(output)
+
+
+def test_runserver_sees_lazy_connect_in_its_checks_thread(tmp_path: Any) -> None:
+    text = runserver_checks(tmp_path, "{'lazy_connect': True, 'retry_connect': True}")
+    assert "System check identified no issues" in text, text
+    assert "pageviews.W001" not in text
+
+
+@pytest.mark.cassandra  # an eager connection is made while Django starts: it needs a node
+def test_runserver_warns_of_an_eager_connection(tmp_path: Any) -> None:
+    text = runserver_checks(tmp_path, "{'retry_connect': True}")
+    assert "pageviews.W001" in text, text
