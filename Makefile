@@ -14,13 +14,14 @@ STAMP  := $(VENV)/.installed-stamp
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
 
+# pip >= 25.1 installs PEP 735 dependency groups (pyproject.toml [dependency-groups]).
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,dev,docs]'
+	$(BIN)/pip install --quiet --upgrade 'pip>=25.1'
+	$(BIN)/pip install --quiet -e . --group test --group dev --group docs
 	@touch $@
 
-venv: $(STAMP)  ## Create .venv with the app and its test/dev/docs extras
+venv: $(STAMP)  ## Create .venv with the app (editable) and the test, dev and docs groups
 
 cassandra: $(STAMP)  ## Start the local Apache Cassandra node (no-op when it answers)
 	PYTHON=$(BIN)/python $(CASSANDRA) start
@@ -67,7 +68,7 @@ clean:  ## Remove build outputs (not the venv nor Cassandra's data)
 BENCH_STAMP := $(VENV)/.bench-stamp
 
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet -e '.[test,dev,docs,bench]'
+	$(BIN)/pip install --quiet --group bench
 	@touch $@
 
 wrk:  ## Make sure the wrk load generator is installed (Debian's package)
