@@ -28,12 +28,6 @@ collect_ignore = [] if os.environ.get("PAGEVIEWS_CLUSTER_TEST") else ["cluster"]
 CASSANDRA_FIXTURES = frozenset({"cassandra_keyspace"})
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "cassandra: needs a Cassandra node (deselect with -m 'not cassandra': make test-fast)"
-    )
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that uses a Cassandra fixture, so ``-m "not cassandra"`` runs only what needs none."""
     for item in items:
