@@ -207,6 +207,11 @@ class Conf:
         types=(int,),
         doc="Writes in flight per process above which new hits go straight to the spool (back-pressure).",
     )
+    DEBUG_OUTCOME: Setting[bool | None] = Setting(
+        default=None,
+        types=(bool, None),
+        doc="Name each hit's outcome in an `X-Pageviews-Outcome` header and log it at INFO; `None`: when `DEBUG`.",
+    )
     WRITER_CLASS: Setting[str] = Setting(
         default="pageviews.storage.writer.CassandraWriter",
         types=(str,),

@@ -201,7 +201,7 @@ def test_settings_lists_every_declaration_of_conf_in_order() -> None:
     names = [setting.name for setting in SETTINGS]
     assert names[:2] == ["DATABASE", "APP_ID"]
     assert names[-1] == "DOWNLOAD_EXTENSIONS"
-    assert len(names) == len(set(names)) == 35
+    assert len(names) == len(set(names)) == 36
     assert all(getattr(Conf, name) is setting for name, setting in zip(names, SETTINGS, strict=True))
 
 

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from typing import Literal, cast
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 
 from ..conf import conf
 from .hits import CLIENT_FIELDS, Identity
+
+logger = logging.getLogger(__name__)
 
 #: The smallest transparent 1x1 GIF (43 bytes).
 PIXEL_GIF = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
 
 SameSite = Literal["Lax", "Strict", "None"]
 
+#: The response header naming what happened to a hit, when PAGEVIEWS_DEBUG_OUTCOME (or DEBUG) is on.
+OUTCOME_HEADER = "X-Pageviews-Outcome"
 NO_CACHE_HEADERS = {
     "Cache-Control": "no-cache, no-store, must-revalidate",
     "Pragma": "no-cache",
@@ -84,6 +90,18 @@ def pixel_response(request: HttpRequest) -> HttpResponse:
     for name, value in NO_CACHE_HEADERS.items():
         response[name] = value
     return response
+
+
+def outcome_shown() -> bool:
+    """Whether responses name their outcome: ``PAGEVIEWS_DEBUG_OUTCOME``, else ``DEBUG``."""
+    return conf.DEBUG_OUTCOME if conf.DEBUG_OUTCOME is not None else bool(settings.DEBUG)
+
+
+def show_outcome(response: HttpResponse, outcome: str) -> None:
+    """Name the outcome in :data:`OUTCOME_HEADER` (readable by the page's script too) and log it at INFO."""
+    response[OUTCOME_HEADER] = outcome.encode("ascii", "backslashreplace").decode("ascii")
+    response["Access-Control-Expose-Headers"] = OUTCOME_HEADER
+    logger.info("pageview %s", outcome)
 
 
 def set_identity_cookies(request: HttpRequest, response: HttpResponse, identity: Identity) -> None:

@@ -99,10 +99,16 @@ class Outcome:
 
     result: str
     cookies: hits.Identity | None = None
+    #: What the result is about, for a person debugging: the refused origin, the unknown app id, ...
+    detail: str = ""
 
     @property
     def stored(self) -> bool:
         return self.result == "stored"
+
+    def describe(self) -> str:
+        """``result`` or ``result: detail``, one line (the ``X-Pageviews-Outcome`` header)."""
+        return f"{self.result}: {self.detail}" if self.detail else self.result
 
 
 def ingest(request: CollectRequest, using: Collaborators | None = None) -> Outcome:
@@ -111,12 +117,12 @@ def ingest(request: CollectRequest, using: Collaborators | None = None) -> Outco
     kind = hits.kind_of(request.fields)
     app = hits.parse_uuid(request.fields.get("app"))
     if kind is None or app is None:
-        return Outcome("invalid")
+        return Outcome("invalid", detail="no app id (a UUID)" if app is None else "unknown type")
     if not using.apps.is_active(app):
-        return Outcome("unknown app")
+        return Outcome("unknown app", detail=f"{app} is not registered and active")
     origin = sending_origin(request.headers)
     if origin is not None and not using.apps.origin_allowed(app, origin):
-        return Outcome("origin not allowed")
+        return Outcome("origin not allowed", detail=f"{origin} is not an origin of app {app}")
     if not ratelimit.allow(request.ip):
         return Outcome("rate limited")
     opted_out = conf.PRIVACY_SIGNALS != "ignore" and privacy.opted_out(request.headers)
@@ -124,18 +130,18 @@ def ingest(request: CollectRequest, using: Collaborators | None = None) -> Outco
         return Outcome("opted out")
     useragent = hits.clean_text(request.useragent, hits.USERAGENT_CAP)  # as stored, so is_bot agrees
     if agents.parse_agent(useragent).is_bot and not conf.STORE_BOTS:
-        return Outcome("bot")
+        return Outcome("bot", detail=f"the User-Agent is a bot's: {useragent[:100]}")
     if kind == "engagement":
         engagement = hits.parse_engagement(request.fields, received_at=request.received_at)
         if engagement is None:
-            return Outcome("invalid")
+            return Outcome("invalid", detail="an engagement beacon needs pv and engaged")
         using.writer.save_engagement(engagement)
         return Outcome("stored")
     identity, cookies = _identity(request, app, using.salts, anonymous=opted_out)
     if kind == "event":
         event = hits.parse_event(request.fields, identity, received_at=request.received_at)
         if event is None:
-            return Outcome("invalid")
+            return Outcome("invalid", detail="an event needs a known name and a url")
         using.writer.save_event(event)
         return Outcome("stored", cookies)
     hit = hits.parse_hit(

@@ -33,6 +33,10 @@ def collect_view(request: HttpRequest) -> HttpResponse:
         )
         if outcome.cookies is not None:
             http.set_identity_cookies(request, response, outcome.cookies)
-    except Exception:  # the page must never see an error from us
+        described = outcome.describe()
+    except Exception as exc:  # the page must never see an error from us
         logger.exception("pageview not recorded")
+        described = f"error: {type(exc).__name__}"
+    if http.outcome_shown():
+        http.show_outcome(response, described)
     return response

@@ -108,3 +108,17 @@ def load_days(app: uuid.UUID, days: Iterable[date]) -> dict[date, Figures]:
         for row in future.result():
             found[day].breakdowns.setdefault(row["dimension"], Counter())[row["value"]] = row["count"]
     return {day: figures for day, figures in found.items() if day in wanted_set}
+
+
+DELETE_PAGEVIEW = "DELETE FROM {pageviews} WHERE app = ? AND day = ? AND id = ?"
+
+
+def find_pageview(app: uuid.UUID, path: str, start: datetime, end: datetime) -> Row | None:
+    """The first non-bot pageview of ``app`` with ``path`` in [start, end) (a short span: its partitions are read)."""
+    return next((row for row in read_rows(app, start, end) if row.path == path), None)
+
+
+def delete_pageview(app: uuid.UUID, day: date, pageview_id: uuid.UUID) -> None:
+    """Delete one stored pageview (a trial hit), by its key."""
+    session, statement = prepared(DELETE_PAGEVIEW)
+    session.execute(statement, (app, day, pageview_id))
