@@ -45,3 +45,8 @@ def test_storage_knows_nothing_of_http() -> None:
     for module in in_folder("storage"):
         web = sorted(name for name in imported(module) if name.startswith(("django.http", "django.shortcuts")))
         assert web == [], f"{module.name} imports {web}"
+
+
+def test_every_folder_of_modules_is_a_regular_package() -> None:
+    folders = {module.parent for module in MODULES}
+    assert sorted(str(f.relative_to(PACKAGE)) for f in folders if not (f / "__init__.py").is_file()) == []

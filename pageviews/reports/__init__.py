@@ -1,0 +1,1 @@
+"""The report path: periods, aggregation and sketches, rollups, building a report, export, the dashboard and API."""
