@@ -119,3 +119,30 @@ def test_unknown_subcommand_shows_usage(tmp_path: Path) -> None:
     result = run_script(tmp_path, "explode")
     assert result.returncode == 2
     assert "usage:" in result.stderr
+
+
+@pytest.mark.cassandra  # a real JVM, with the jars `make` fetched into devtools/cassandra/.lib
+def test_a_node_out_of_heap_exits_and_says_so(tmp_path: Path) -> None:
+    """-XX:+ExitOnOutOfMemoryError: no zombie node that answers nothing; the heap dump stays in the run directory."""
+    if not list((SCRIPT.parent / ".lib").glob("cassandra-all-*.jar")):
+        pytest.fail("devtools/cassandra/.lib has no jars: run `make cassandra` once")
+    run = tmp_path / "run"
+    env = {k: v for k, v in os.environ.items() if k != "PAGEVIEWS_CASSANDRA_HOSTS"}
+    env |= {"CASSANDRA_HEAP": "40M", "CASSANDRA_RUN_DIR": str(run)}
+    env |= {"CASSANDRA_NATIVE_PORT": "19142", "CASSANDRA_STORAGE_PORT": "17100"}
+    result = subprocess.run(
+        ["bash", str(SCRIPT), "start"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False
+    )
+    assert result.returncode != 0
+    assert "before answering CQL" in result.stderr.splitlines()[-1]
+    assert list(run.glob("*.hprof"))
+    assert not list(tmp_path.glob("*.hprof"))
+    assert "cassandra.pid" not in {p.name for p in run.iterdir()} or not _alive(run / "cassandra.pid")
+
+
+def _alive(pidfile: Path) -> bool:
+    try:
+        os.kill(int(pidfile.read_text().strip()), 0)
+    except (OSError, ValueError):
+        return False
+    return True

@@ -105,6 +105,7 @@ start() {
     setsid java \
         -Xms"$heap" -Xmx"$heap" \
         "${opts[@]}" \
+        -XX:HeapDumpPath="$run" \
         -javaagent:"$jamm" \
         -Dcassandra-foreground=yes \
         -Dcassandra.config="file://$run/cassandra.yaml" \
@@ -118,12 +119,16 @@ start() {
         org.apache.cassandra.service.CassandraDaemon \
         </dev/null >"$run/console.log" 2>&1 &
     echo $! >"$pidfile"
-    if answers --wait "$timeout" --pid "$(cat "$pidfile")"; then
-        say "CQL answers on $address:$native_port after $((SECONDS - started)) s (pid $(cat "$pidfile"))."
+    local pid
+    pid="$(cat "$pidfile")"
+    if answers --wait "$timeout" --pid "$pid"; then
+        say "CQL answers on $address:$native_port after $((SECONDS - started)) s (pid $pid)."
     else
         tail -n 30 "$run/console.log" >&2 || true
+        local why="did not answer CQL within ${timeout} s"
+        kill -0 "$pid" 2>/dev/null || why="exited after $((SECONDS - started)) s, before answering CQL"
         stop >/dev/null 2>&1 || true
-        die "the node did not answer CQL within ${timeout} s; logs: $run/system.log, $run/console.log"
+        die "the node $why; logs: $run/system.log, $run/console.log"
     fi
 }
 
