@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
 from typing import Any, cast
 
 from django.apps import AppConfig, apps
@@ -27,6 +30,78 @@ def check_settings(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
         *check_cors(),
         *check_declared_settings(),
         *check_setting_values(),
+        *check_driver(),
+    ]
+
+
+@register(Tags.security, deploy=True)
+def check_deployment(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    """``manage.py check --deploy``: what works in development and loses hits or cookies in production."""
+    return [*check_spool_dir(), *check_cookies_behind_https()]
+
+
+#: Distributions that install the ``cassandra`` Python package; installed together, they overwrite each other.
+CASSANDRA_DRIVERS = ("scylla-driver", "cassandra-driver")
+
+
+def check_driver() -> list[CheckMessage]:
+    """Exactly one distribution may provide the ``cassandra`` module (``pip check`` cannot see the clash)."""
+    installed = []
+    for name in CASSANDRA_DRIVERS:
+        try:
+            installed.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            continue
+    if len(installed) < 2:
+        return []
+    return [
+        Error(
+            f"Both {' and '.join(installed)} are installed: they write the same 'cassandra' package over each other.",
+            hint="pip uninstall -y cassandra-driver scylla-driver && pip install scylla-driver "
+            "(django-cassandra-engine needs scylla-driver; see the driver docs).",
+            id="pageviews.E013",
+        )
+    ]
+
+
+def check_spool_dir() -> list[CheckMessage]:
+    """The spool keeps hits through an outage: not in a temporary directory that a reboot empties."""
+    spool = Path(str(getattr(settings, "PAGEVIEWS_SPOOL_DIR", Conf.SPOOL_DIR.default))).resolve()
+    temporary = Path(tempfile.gettempdir()).resolve()
+    if spool != temporary and temporary not in spool.parents:
+        return []
+    return [
+        Warning(
+            f"PAGEVIEWS_SPOOL_DIR is {str(spool)!r}, in the system's temporary directory: often emptied at boot, "
+            "shared with every local user, private per service under systemd's PrivateTmp.",
+            hint="Set it to a private directory on durable local storage, the same for every collector process.",
+            id="pageviews.W003",
+        )
+    ]
+
+
+def check_cookies_behind_https() -> list[CheckMessage]:
+    """An HTTPS site whose pageview cookies would go out without ``Secure`` (and so without SameSite=None)."""
+    secure = getattr(settings, "PAGEVIEWS_COOKIE_SECURE", None)
+    https_site = bool(
+        getattr(settings, "SESSION_COOKIE_SECURE", False) or getattr(settings, "CSRF_COOKIE_SECURE", False)
+    )
+    if not https_site or secure is True:
+        return []
+    if secure is None and (settings.SECURE_PROXY_SSL_HEADER or settings.SECURE_SSL_REDIRECT):
+        return []  # Django knows when a request is HTTPS: the cookies follow it
+    reason = (
+        "PAGEVIEWS_COOKIE_SECURE is False"
+        if secure is False
+        else "behind a proxy that terminates TLS, without SECURE_PROXY_SSL_HEADER, request.is_secure() is False"
+    )
+    return [
+        Warning(
+            f"The site's own cookies are Secure, but the pageview cookies would not be: {reason}. "
+            "They then go out without Secure and with SameSite=Lax, so visitors are not recognised cross-site.",
+            hint="Set PAGEVIEWS_COOKIE_SECURE = True, or SECURE_PROXY_SSL_HEADER for your proxy.",
+            id="pageviews.W004",
+        )
     ]
 
 
@@ -52,34 +127,47 @@ def check_database() -> list[CheckMessage]:
                 id="pageviews.E006",
             )
         ]
-    if not _connects_lazily(aliases[0], databases[aliases[0]]):
-        return [
+    alias, database = aliases[0], databases[aliases[0]]
+    warnings: list[CheckMessage] = []
+    if not _connection_option(alias, database, "lazy_connect"):
+        warnings.append(
             Warning(
-                f"DATABASES[{aliases[0]!r}] connects to Cassandra while Django starts: "
+                f"DATABASES[{alias!r}] connects to Cassandra while Django starts: "
                 "the whole site fails to start when Cassandra is down.",
                 hint="Set OPTIONS['connection']['lazy_connect'] = True (and retry_connect = True).",
                 id="pageviews.W001",
             )
-        ]
-    return []
+        )
+    if _connection_option(alias, database, "consistency") is not None:
+        warnings.append(
+            Warning(
+                f"DATABASES[{alias!r}] sets OPTIONS['connection']['consistency']: the driver then warns "
+                "(DeprecationWarning) on the first query, an error where warnings are errors.",
+                hint="Set the level in OPTIONS['connection']['execution_profiles'] = "
+                "{EXEC_PROFILE_DEFAULT: ExecutionProfile(consistency_level=...)} instead.",
+                id="pageviews.W002",
+            )
+        )
+    return warnings
 
 
-def _connects_lazily(alias: str, database: dict[str, Any]) -> bool:
-    """Whether the alias sets ``lazy_connect``, as the settings said before django-cassandra-engine connected.
+def _connection_option(alias: str, database: dict[str, Any], name: str) -> Any:
+    """An option of ``OPTIONS["connection"]`` as the settings set it, before django-cassandra-engine connected.
 
-    It pops the option out of the settings dict when it connects, and keeps it
-    on a connection that is per thread: the app config read it first, and a
-    connected wrapper of this thread knows it too. A dict that still has it
+    It pops ``lazy_connect``, ``retry_connect`` and ``consistency`` out of the
+    settings dict when it connects, and keeps them on a connection that is per
+    thread: the app config read them first, and a connected wrapper of this
+    thread knows them too. A dict that still has the option
     (``override_settings``, or no connection made yet) is read as it is.
     """
     options = database.get("OPTIONS", {}).get("connection", {})
-    if "lazy_connect" in options:
-        return bool(options["lazy_connect"])
+    if name in options:
+        return options[name]
     if alias in connections.settings and getattr(connections[alias], "connected", False):
-        return bool(connections[alias].connection.connection_options.get("lazy_connect", False))
+        return connections[alias].connection.connection_options.get(name)
     config = apps.get_app_config("pageviews")
     seen: dict[str, dict[str, Any]] = getattr(config, "connection_options", {})
-    return bool(seen.get(alias, {}).get("lazy_connect", False))
+    return seen.get(alias, {}).get(name)
 
 
 def check_installed_apps() -> list[CheckMessage]:
@@ -138,7 +226,11 @@ _HAND_WRITTEN_IDS = (
     "pageviews.E006",
     "pageviews.E008",
     "pageviews.E012",
+    "pageviews.E013",
     "pageviews.W001",
+    "pageviews.W002",
+    "pageviews.W003",
+    "pageviews.W004",
 )
 _DECLARED_IDS = (
     "pageviews.E005",

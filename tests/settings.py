@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from cassandra import ConsistencyLevel
+from cassandra.cluster import EXEC_PROFILE_DEFAULT, ExecutionProfile
 
 BASE = Path(__file__).resolve().parent
 
@@ -62,7 +63,12 @@ DATABASES = {
         "HOST": os.environ.get("PAGEVIEWS_CASSANDRA_HOSTS") or "127.0.0.1",
         "OPTIONS": {
             "replication": REPLICATION,
-            "connection": {"lazy_connect": True, "consistency": CONSISTENCY},
+            "connection": {
+                "lazy_connect": True,
+                # The consistency level through an execution profile: the legacy "consistency" key
+                # makes the driver warn (DeprecationWarning) on the first query.
+                "execution_profiles": {EXEC_PROFILE_DEFAULT: ExecutionProfile(consistency_level=CONSISTENCY)},
+            },
         },
     },
 }

@@ -1,4 +1,4 @@
-"""System checks pageviews.E001..E011 and W001; the declared ones derived from pageviews/conf.py."""
+"""System checks pageviews.E001..E012, W001 and W002; the declared ones derived from pageviews/conf.py."""
 
 from __future__ import annotations
 
@@ -7,15 +7,25 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from importlib import metadata
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
 from django.conf import settings
+from django.core.checks import run_checks
 from django.test.utils import override_settings
 
-from pageviews.checks import CHECK_IDS, MAX_RETENTION_DAYS, check_declared_value, check_settings
+from pageviews.checks import (
+    CHECK_IDS,
+    MAX_RETENTION_DAYS,
+    check_declared_value,
+    check_deployment,
+    check_driver,
+    check_settings,
+)
 from pageviews.conf import SETTINGS, Conf, conf
 from pageviews.models import App
 
@@ -90,8 +100,17 @@ def test_e006_database_setting_names_a_non_cassandra_alias() -> None:
 
 
 @pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+def test_w002_the_legacy_consistency_key() -> None:
+    legacy = {**DATABASES["cassandra"], "OPTIONS": {"connection": {"lazy_connect": True, "consistency": 1}}}
+    with override_settings(DATABASES={"default": settings.DATABASES["default"], "other": legacy}):
+        [warning] = check_settings()
+    assert warning.id == "pageviews.W002"
+    assert "execution_profiles" in str(warning.hint)
+
+
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
 def test_w001_eager_connection() -> None:
-    eager = {**DATABASES["cassandra"], "OPTIONS": {"connection": {"consistency": 1}}}
+    eager = {**DATABASES["cassandra"], "OPTIONS": {"connection": {"retry_connect": True}}}
     with override_settings(DATABASES={"default": settings.DATABASES["default"], "other": eager}):
         assert ids() == ["pageviews.W001"]
     lazy = {**eager, "OPTIONS": {"connection": {"lazy_connect": True}}}
@@ -179,7 +198,7 @@ def test_each_default_passes_its_own_checks(setting: Any) -> None:
 
 
 def test_check_ids_list_every_id_the_app_reports() -> None:
-    expected = (*(f"pageviews.E{n:03}" for n in range(1, 13)), "pageviews.W001")
+    expected = (*(f"pageviews.E{n:03}" for n in range(1, 14)), *(f"pageviews.W{n:03}" for n in range(1, 5)))
     assert expected == CHECK_IDS
 
 
@@ -273,3 +292,53 @@ def test_runserver_sees_lazy_connect_in_its_checks_thread(tmp_path: Any) -> None
 def test_runserver_warns_of_an_eager_connection(tmp_path: Any) -> None:
     text = runserver_checks(tmp_path, "{'retry_connect': True}")
     assert "pageviews.W001" in text, text
+
+
+def deploy_ids() -> list[str]:
+    return [message.id or "" for message in check_deployment()]
+
+
+def test_w003_a_spool_in_the_temporary_directory(tmp_path: Path) -> None:
+    with override_settings(PAGEVIEWS_SPOOL_DIR=os.path.join(tempfile.gettempdir(), "django-pageviews-spool")):
+        assert deploy_ids() == ["pageviews.W003"]
+    with override_settings(PAGEVIEWS_SPOOL_DIR="/var/lib/pageviews/spool"):
+        assert deploy_ids() == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({}, []),  # an HTTP site: nothing to say
+        ({"SESSION_COOKIE_SECURE": True}, ["pageviews.W004"]),  # HTTPS behind a proxy Django cannot see
+        ({"SESSION_COOKIE_SECURE": True, "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https")}, []),
+        ({"CSRF_COOKIE_SECURE": True, "PAGEVIEWS_COOKIE_SECURE": True}, []),
+        ({"SESSION_COOKIE_SECURE": True, "SECURE_SSL_REDIRECT": True}, []),
+        (
+            {"SESSION_COOKIE_SECURE": True, "SECURE_SSL_REDIRECT": True, "PAGEVIEWS_COOKIE_SECURE": False},
+            ["pageviews.W004"],
+        ),
+    ],
+)
+def test_w004_insecure_pageview_cookies_on_an_https_site(overrides: dict[str, object], expected: list[str]) -> None:
+    with override_settings(PAGEVIEWS_SPOOL_DIR="/var/lib/pageviews/spool", **overrides):
+        assert deploy_ids() == expected
+
+
+def test_deploy_checks_run_only_with_deploy() -> None:
+    with override_settings(SESSION_COOKIE_SECURE=True):
+        assert "pageviews.W004" not in {message.id for message in run_checks(include_deployment_checks=False)}
+        assert "pageviews.W004" in {message.id for message in run_checks(include_deployment_checks=True)}
+
+
+def test_e013_two_drivers_overwrite_each_other(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert check_driver() == []  # this environment: scylla-driver alone
+    real = metadata.version
+
+    def both(name: str) -> str:
+        return "3.29.0" if name == "cassandra-driver" else real(name)
+
+    monkeypatch.setattr(metadata, "version", both)
+    [error] = check_driver()
+    assert error.id == "pageviews.E013"
+    assert "scylla-driver" in error.msg
+    assert "cassandra-driver 3.29.0" in error.msg

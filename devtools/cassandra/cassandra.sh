@@ -53,12 +53,19 @@ external() {
 }
 
 answers() { "$python" "$here/cql_ping.py" "$address" "$native_port" "$@"; }
+# Whether PID is a live process: not gone, and not a zombie that this shell has yet to reap.
+running() {
+    local state=""
+    [[ -r "/proc/$1/stat" ]] || return 1
+    state="$(sed -e 's/^.*) \(.\).*$/\1/' "/proc/$1/stat" 2>/dev/null)" || return 1
+    [[ -n "$state" && "$state" != "Z" ]]
+}
 
 running_pid() {
     [[ -f "$pidfile" ]] || return 1
     local pid
     pid="$(cat "$pidfile")"
-    kill -0 "$pid" 2>/dev/null || return 1
+    running "$pid" || return 1
     echo "$pid"
 }
 
@@ -126,7 +133,7 @@ start() {
     else
         tail -n 30 "$run/console.log" >&2 || true
         local why="did not answer CQL within ${timeout} s"
-        kill -0 "$pid" 2>/dev/null || why="exited after $((SECONDS - started)) s, before answering CQL"
+        running "$pid" || why="exited after $((SECONDS - started)) s, before answering CQL"
         stop >/dev/null 2>&1 || true
         die "the node $why; logs: $run/system.log, $run/console.log"
     fi
@@ -143,7 +150,7 @@ stop() {
     say "stopping the node (pid $pid) ..."
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 120); do
-        kill -0 "$pid" 2>/dev/null || { rm -f "$pidfile"; say "stopped."; return 0; }
+        running "$pid" || { rm -f "$pidfile"; say "stopped."; return 0; }
         sleep 0.5
     done
     say "the node did not stop within 60 s: killing it."

@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from cassandra import ConsistencyLevel
+from cassandra.cluster import EXEC_PROFILE_DEFAULT, ExecutionProfile
 from cassandra.policies import ConstantReconnectionPolicy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -70,11 +72,12 @@ DATABASES = {
             # Development: one copy. Production: NetworkTopologyStrategy (see docs).
             "replication": {"strategy_class": "SimpleStrategy", "replication_factor": 1},
             # lazy_connect: the site starts even when Cassandra is down (pageviews.W001).
-            # consistency 1 is ConsistencyLevel.ONE; use LOCAL_QUORUM (6) on a cluster.
+            # The default execution profile sets the consistency level: ONE for one node,
+            # LOCAL_QUORUM on a cluster (see docs/cluster.md).
             "connection": {
                 "lazy_connect": True,
                 "retry_connect": True,
-                "consistency": 1,
+                "execution_profiles": {EXEC_PROFILE_DEFAULT: ExecutionProfile(consistency_level=ConsistencyLevel.ONE)},
                 "port": int(os.environ.get("PAGEVIEWS_CASSANDRA_PORT", "9042")),
                 # Back within a second or two after Cassandra restarts (the default backs off to 10 minutes).
                 "reconnection_policy": ConstantReconnectionPolicy(delay=1.0, max_attempts=None),

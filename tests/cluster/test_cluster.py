@@ -33,7 +33,8 @@ def test_the_keyspace_has_three_replicas_and_writes_go_at_quorum(cassandra_keysp
     replication = session.cluster.metadata.keyspaces[cassandra_keyspace].replication_strategy
     assert replication.dc_replication_factors == {"datacenter1": 3}
     assert settings.CONSISTENCY == ConsistencyLevel.QUORUM
-    assert session.default_consistency_level == ConsistencyLevel.QUORUM  # what the prepared writes use
+    # The default execution profile: what every query, the prepared writes among them, runs at.
+    assert session.cluster.profile_manager.default.consistency_level == ConsistencyLevel.QUORUM
 
 
 def test_a_node_down_during_load_loses_nothing_and_fails_nothing(
