@@ -31,8 +31,13 @@ cassandra: $(STAMP)  ## Start the local Apache Cassandra node (no-op when it ans
 cassandra-stop:  ## Stop the local Cassandra node
 	$(CASSANDRA) stop
 
-demo: $(STAMP)  ## Start Cassandra, create the schema, register the demo site, serve it on :8000
-	PYTHON=$(BIN)/python $(CASSANDRA) run -- devtools/demo.sh $(BIN)/python
+#: The demo's port (its site's origins follow it); DEMO_REUSE_CASSANDRA=1 uses a node this checkout did not start.
+DEMO_PORT ?= 8000
+DEMO_REUSE_CASSANDRA ?=
+
+demo: $(STAMP)  ## Start Cassandra, create the schema, register the demo site, serve it on 127.0.0.1:$(DEMO_PORT)
+	PYTHON=$(BIN)/python DEMO_PORT=$(DEMO_PORT) \
+	  $(CASSANDRA) run $(if $(DEMO_REUSE_CASSANDRA),,--own-node) -- devtools/demo.sh $(BIN)/python
 
 lint: $(STAMP)  ## ruff (lint and format check)
 	$(BIN)/ruff check .

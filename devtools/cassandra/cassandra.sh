@@ -11,6 +11,9 @@
 #                                            # start if needed, run CMD, and stop
 #                                            # the node afterwards if (and only if)
 #                                            # this call started it, even on failure
+#   devtools/cassandra/cassandra.sh run --own-node -- CMD ...
+#                                            # the same, but refuse a node that
+#                                            # answers and was not started here
 #
 # Cassandra is resolved from Maven Central (org.apache.cassandra:cassandra-all
 # and its runtime dependencies, see pom.xml) into .lib/, and its data lives in
@@ -169,6 +172,8 @@ status() {
 }
 
 run_with() {
+    local own_node=""
+    [[ "${1:-}" == "--own-node" ]] && { own_node=1; shift; }
     [[ "${1:-}" == "--" ]] && shift
     [[ $# -gt 0 ]] || die "usage: $0 run -- CMD [ARGS...]"
     if [[ -z "${PAGEVIEWS_CASSANDRA_HOSTS:-}" ]] && ! answers; then
@@ -177,6 +182,10 @@ run_with() {
         trap 'exit 130' INT
         trap 'exit 143' TERM
     else
+        if [[ -n "$own_node" && -z "${PAGEVIEWS_CASSANDRA_HOSTS:-}" ]] && ! running_pid >/dev/null; then
+            die "a Cassandra node that this checkout did not start already answers on $address:$native_port" \
+                "(another project's, or a test run's): not using it; stop it, or allow it (make demo DEMO_REUSE_CASSANDRA=1)"
+        fi
         external start || say "using the node that already answers on $address:$native_port."
     fi
     "$@"
@@ -226,5 +235,5 @@ case "${1:-}" in
     status) pid="$(running_pid || true)"; status ;;
     fetch) fetch ;;
     run) shift; run_with "$@" ;;
-    *) echo "usage: $0 start|stop|status|fetch|run -- CMD|cluster-start [N]|cluster-stop [N]|node-stop N" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|status|fetch|run [--own-node] -- CMD|cluster-start [N]|cluster-stop [N]|node-stop N" >&2; exit 2 ;;
 esac
