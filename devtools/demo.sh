@@ -3,12 +3,12 @@
 # Run through `make demo [DEMO_PORT=8001]`, which starts (and afterwards stops) Cassandra.
 set -euo pipefail
 python="${1:?usage: demo.sh PYTHON}"
-python="$(cd "$(dirname "$python")" && pwd)/$(basename "$python")"
 port="${DEMO_PORT:-8000}"
 if ! [[ "$port" =~ ^[0-9]+$ ]] || (( port < 1 || port > 65535 )); then
     echo "demo: DEMO_PORT must be a port number (1 to 65535), not '$port'" >&2
     exit 2
 fi
+python="$(cd "$(dirname "$python")" && pwd)/$(basename "$python")"
 if "$python" -c "import socket, sys; s = socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $port)) != 0)"; then
     echo "demo: something already listens on 127.0.0.1:$port; choose another port: make demo DEMO_PORT=8001" >&2
     exit 1

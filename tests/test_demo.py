@@ -6,6 +6,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -82,7 +83,7 @@ def test_own_node_uses_the_node_it_started(foreign_node: int, tmp_path: Path) ->
 
 def test_a_bad_demo_port_is_one_line(tmp_path: Path) -> None:
     result = subprocess.run(
-        ["bash", str(ROOT / "devtools" / "demo.sh"), str(ROOT / ".venv" / "bin" / "python")],
+        ["bash", str(ROOT / "devtools" / "demo.sh"), sys.executable],
         env={**os.environ, "DEMO_PORT": "80x"},
         capture_output=True,
         text=True,
