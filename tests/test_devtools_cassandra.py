@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -128,7 +129,7 @@ def test_a_node_out_of_heap_exits_and_says_so(tmp_path: Path) -> None:
         pytest.fail("devtools/cassandra/.lib has no jars: run `make cassandra` once")
     run = tmp_path / "run"
     env = {k: v for k, v in os.environ.items() if k != "PAGEVIEWS_CASSANDRA_HOSTS"}
-    env |= {"CASSANDRA_HEAP": "40M", "CASSANDRA_RUN_DIR": str(run)}
+    env |= {"CASSANDRA_HEAP": "40M", "CASSANDRA_RUN_DIR": str(run), "PYTHON": sys.executable}  # make's is relative
     env |= {"CASSANDRA_NATIVE_PORT": "19142", "CASSANDRA_STORAGE_PORT": "17100"}
     result = subprocess.run(
         ["bash", str(SCRIPT), "start"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False
