@@ -43,6 +43,7 @@ seeds="${CASSANDRA_SEEDS:-$address:$storage_port}"
 heap="${CASSANDRA_HEAP:-512M}"
 timeout="${CASSANDRA_START_TIMEOUT:-240}"
 python="${PYTHON:-python3}"
+[[ "$python" == */* && "$python" != /* ]] && python="$PWD/$python"  # a relative PYTHON (make passes one): from here
 
 say() { echo "cassandra: $*"; }
 die() { echo "cassandra: $*" >&2; exit 1; }
