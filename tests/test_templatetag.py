@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.utils import override_settings
+from django.utils.functional import SimpleLazyObject, empty
 
 from pageviews.collect.snippet import minified_script, render_comment, render_snippet
 
@@ -155,3 +156,33 @@ def test_script_is_minified() -> None:
     assert "  " not in script
     assert script.count("\n") < 40  # rjsmin keeps a newline only where ASI could need it
     assert len(script) < 3500
+
+
+class LazyNonce(SimpleLazyObject):  # type: ignore[type-arg]  # generic only in django-stubs
+    """Like Django 6's ``django.utils.csp.LazyNonce`` and django-csp's nonce: false until it is first used."""
+
+    def __init__(self) -> None:
+        super().__init__(lambda: "l4zy-n0nce")
+
+    def __bool__(self) -> bool:
+        return self._wrapped is not empty
+
+
+@override_settings(PAGEVIEWS_APP_ID=APP_ID)
+def test_a_lazy_nonce_that_is_false_until_used_is_rendered() -> None:
+    nonce = LazyNonce()
+    assert not nonce  # what made the tag leave the nonce out, and the browser block the script
+    assert render("{% pageview_snippet %}", csp_nonce=nonce) == expected_script(nonce="l4zy-n0nce") + NOSCRIPT
+    assert nonce  # used now: the CSP header will name it
+
+
+@override_settings(PAGEVIEWS_APP_ID=APP_ID)
+def test_the_request_nonce_and_an_explicit_one() -> None:
+    request = RequestFactory().get("/blog/", REMOTE_ADDR="203.0.113.5")
+    request.csp_nonce = LazyNonce()  # type: ignore[attr-defined]  # django-csp sets it on the request
+    template = Template("{% load pageviews %}{% pageview_snippet %}")
+    assert template.render(Context({"request": request})) == expected_script(nonce="l4zy-n0nce") + NOSCRIPT
+    explicit = Template('{% load pageviews %}{% pageview_snippet nonce="m1ne" %}')
+    assert (
+        explicit.render(Context({"request": request, "csp_nonce": "other"})) == expected_script(nonce="m1ne") + NOSCRIPT
+    )

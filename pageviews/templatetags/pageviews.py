@@ -29,10 +29,12 @@ def pageview_snippet(
     engagement: bool | None = None,
     outbound: bool | None = None,
     downloads: bool | None = None,
+    nonce: object = None,
 ) -> SafeString:
     """Render the tracking script, or an HTML comment saying why not.
 
-    The keyword options override the ``PAGEVIEWS_TRACK_*`` settings.
+    The keyword options override the ``PAGEVIEWS_TRACK_*`` settings; ``nonce`` overrides the CSP nonce
+    found in the context (``csp_nonce``: Django 6's and django-csp's) or on the request.
     """
     request: HttpRequest | None = context.get("request")
     app = str(app_id) if app_id else conf.APP_ID
@@ -58,7 +60,7 @@ def pageview_snippet(
         endpoint=endpoint,
         app_id=app,
         path=request.path if request is not None else "",
-        nonce=_nonce(context, request),
+        nonce=_nonce(context, request, nonce),
         options=options,
     )
 
@@ -93,6 +95,18 @@ def _endpoint(request: HttpRequest | None) -> str | None:
         return None
 
 
-def _nonce(context: template.Context, request: HttpRequest | None) -> str | None:
-    nonce: Any = context.get("csp_nonce") or getattr(request, "csp_nonce", None)
-    return str(nonce) if nonce else None
+def _nonce(context: template.Context, request: HttpRequest | None, explicit: object = None) -> str | None:
+    """The CSP nonce to put on the script: the argument, the context's ``csp_nonce``, else the request's.
+
+    Django 6's and django-csp's nonces are lazy objects that are *false until
+    used* (so that the header names a nonce only when a page uses one): they
+    are turned into text here, never tested for truth, or the script would go
+    out without its nonce and the browser would block it.
+    """
+    candidates: tuple[Any, ...] = (explicit, context.get("csp_nonce"), getattr(request, "csp_nonce", None))
+    for candidate in candidates:
+        if candidate is not None:
+            text = str(candidate)
+            if text:
+                return text
+    return None
