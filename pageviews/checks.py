@@ -15,7 +15,7 @@ from django.db import connections
 from django.utils.module_loading import import_string
 
 from .collect.hits import CLIENT_FIELDS
-from .conf import SETTINGS, Conf, Setting
+from .conf import SETTINGS, Conf, Setting, conf
 
 CASSANDRA_ENGINE = "django_cassandra_engine"
 CORS_MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"
@@ -66,7 +66,7 @@ def check_driver() -> list[CheckMessage]:
 
 def check_spool_dir() -> list[CheckMessage]:
     """The spool keeps hits through an outage: not in a temporary directory that a reboot empties."""
-    spool = Path(str(getattr(settings, "PAGEVIEWS_SPOOL_DIR", Conf.SPOOL_DIR.default))).resolve()
+    spool = Path(str(conf.SPOOL_DIR)).resolve()
     temporary = Path(tempfile.gettempdir()).resolve()
     if spool != temporary and temporary not in spool.parents:
         return []
@@ -82,10 +82,8 @@ def check_spool_dir() -> list[CheckMessage]:
 
 def check_cookies_behind_https() -> list[CheckMessage]:
     """An HTTPS site whose pageview cookies would go out without ``Secure`` (and so without SameSite=None)."""
-    secure = getattr(settings, "PAGEVIEWS_COOKIE_SECURE", None)
-    https_site = bool(
-        getattr(settings, "SESSION_COOKIE_SECURE", False) or getattr(settings, "CSRF_COOKIE_SECURE", False)
-    )
+    secure = conf.COOKIE_SECURE
+    https_site = bool(settings.SESSION_COOKIE_SECURE or settings.CSRF_COOKIE_SECURE)
     if not https_site or secure is True:
         return []
     if secure is None and (settings.SECURE_PROXY_SSL_HEADER or settings.SECURE_SSL_REDIRECT):

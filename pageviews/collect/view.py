@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from . import http
-from .ingest import CollectRequest, ingest
+from .ingest import CollectRequest, Outcome, ingest
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 def collect_view(request: HttpRequest) -> HttpResponse:
     """Record one hit; always answer with the pixel (GET) or 204 (POST)."""
     response = http.pixel_response(request)
+    outcome: Outcome | None = None
     try:
         outcome = ingest(
             CollectRequest(
@@ -33,10 +34,9 @@ def collect_view(request: HttpRequest) -> HttpResponse:
         )
         if outcome.cookies is not None:
             http.set_identity_cookies(request, response, outcome.cookies)
-        described = outcome.describe()
     except Exception as exc:  # the page must never see an error from us
         logger.exception("pageview not recorded")
-        described = f"error: {type(exc).__name__}"
-    if http.outcome_shown():
-        http.show_outcome(response, described)
+        outcome = Outcome("error", detail=type(exc).__name__)
+    if outcome is not None and http.outcome_shown():
+        http.show_outcome(response, outcome.describe())
     return response
